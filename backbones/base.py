@@ -1,0 +1,119 @@
+"""What every backbone here shares: declared outputs, freezing, and pretrained loading.
+
+A backbone states what it returns (channels and stride per output, derived when it is built,
+in the spirit of detectron2's `output_shape()`), so that necks can be checked against it.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from mmengine.model import BaseModule
+from torch import nn
+from torch.nn.modules.batchnorm import _BatchNorm
+
+from .checkpoint import load_pretrained
+
+
+class DenseBackbone(BaseModule):
+    """Base class: subclasses set `stage_channels`, `stage_strides` and build their layers.
+
+    Subclasses implement `_stage_modules(i)` (modules of stage i, stem is stage -1 only for
+    freezing) and the static `convert_state_dict(state)` that maps foreign weight names.
+    """
+    num_stages = 4
+    stage_channels: tuple[int, ...]
+    stage_strides: tuple[int, ...]
+
+    def __init__(self, *, out_indices: Sequence[int], frozen_stages: int,
+                 norm_eval: bool = False, init_cfg: dict | None = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        out_indices = tuple(out_indices)
+        bad = [i for i in out_indices if not isinstance(i, int) or not 0 <= i < self.num_stages]
+        if not out_indices or bad or len(set(out_indices)) != len(out_indices):
+            raise ValueError(
+                f'{type(self).__name__}: out_indices={out_indices!r} is invalid; it must be a '
+                f'non-empty subset of {tuple(range(self.num_stages))} without repeats')
+        if not -1 <= frozen_stages <= self.num_stages:
+            raise ValueError(f'{type(self).__name__}: frozen_stages={frozen_stages} must lie in '
+                             f'-1 (nothing frozen) .. {self.num_stages}')
+        self.out_indices = tuple(sorted(out_indices))
+        self.frozen_stages = frozen_stages
+        self.norm_eval = norm_eval
+
+    @property
+    def out_channels(self) -> list[int]:
+        """Channels of each output, in the order of `out_indices`."""
+        return [self.stage_channels[i] for i in self.out_indices]
+
+    @property
+    def out_strides(self) -> list[int]:
+        """Stride (input pixels per output pixel) of each output, in `out_indices` order."""
+        return [self.stage_strides[i] for i in self.out_indices]
+
+    # -- freezing ------------------------------------------------------------------------
+    def _frozen_modules(self) -> list[nn.Module]:
+        """frozen_stages: -1 nothing, 0 the stem, k the stem and stages 1..k (mmdet's rule)."""
+        return [m for i in range(-1, self.frozen_stages) for m in self._stage_modules(i)]
+
+    def _stage_modules(self, index: int) -> list[nn.Module]:
+        raise NotImplementedError
+
+    def _freeze(self) -> None:
+        for module in self._frozen_modules():
+            module.eval()
+            for param in module.parameters():
+                param.requires_grad = False
+
+    def train(self, mode: bool = True) -> 'DenseBackbone':
+        super().train(mode)
+        self._freeze()
+        if mode and self.norm_eval:
+            for module in self.modules():
+                if isinstance(module, _BatchNorm):
+                    module.eval()
+        return self
+
+    # -- layer-wise lr decay -------------------------------------------------------------
+    def _lr_layer_modules(self, decay_type: str, num_layers: int) -> list[tuple[nn.Module, int]]:
+        raise NotImplementedError
+
+    def lr_layer_ids(self, decay_type: str, num_layers: int) -> dict[int, int]:
+        """{id(parameter): layer id} for the backbone's parameters (see backbones.optim).
+
+        Parameters not listed (the per-output norms, as in the official code) count as
+        layer num_layers + 1 with the neck and heads.
+        """
+        ids = {}
+        for module, layer in self._lr_layer_modules(decay_type, num_layers):
+            if not 0 <= layer <= num_layers:
+                raise ValueError(f'{type(self).__name__} needs num_layers >= {layer} for '
+                                 f'{decay_type} lr decay, got {num_layers}')
+            ids.update({id(p): layer for p in module.parameters()})
+        return ids
+
+    # -- weights -------------------------------------------------------------------------
+    @staticmethod
+    def convert_state_dict(state: dict) -> dict:
+        raise NotImplementedError
+
+    def _init_random(self) -> None:
+        raise NotImplementedError
+
+    def init_weights(self) -> None:
+        """Random init, then `init_cfg=dict(type='Pretrained', checkpoint=PATH)` if given.
+
+        Pretrained loading is ours, not MMEngine's: keys are converted from the known
+        release formats and the file is read weights-only unless `weights_only=False`.
+        """
+        cfg = dict(self.init_cfg or {})
+        self._init_random()
+        if cfg.get('type') == 'Pretrained':
+            unknown = set(cfg) - {'type', 'checkpoint', 'weights_only'}
+            if unknown or 'checkpoint' not in cfg:
+                raise ValueError(f'{type(self).__name__}: init_cfg Pretrained takes '
+                                 f"'checkpoint' and optional 'weights_only', got {sorted(cfg)}")
+            load_pretrained(self, cfg['checkpoint'], convert=self.convert_state_dict,
+                            weights_only=cfg.get('weights_only', True))
+        elif cfg:
+            super().init_weights()
+        self._is_init = True

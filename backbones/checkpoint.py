@@ -1,0 +1,115 @@
+"""Reading foreign checkpoints safely and writing converted ones atomically.
+
+Loading is weights-only by default (torch's own default since 2.6): a checkpoint from the
+internet cannot run pickled code. `weights_only=False` is the explicit opt-out for trusted files.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+from typing import Callable, Mapping
+
+import torch
+from mmengine.logging import MMLogger
+
+# Wrappers used by the official ConvNeXt release ('model'), MMEngine/mmcv ('state_dict') and
+# DeiT-style EMA checkpoints ('model_ema'), in the order they are tried.
+_WRAPPER_KEYS = ('state_dict', 'model', 'model_ema')
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that cannot be read, or whose keys do not fit the model."""
+
+
+def read_state_dict(path: str | os.PathLike, *, weights_only: bool = True) -> dict:
+    """Return the flat tensor dict stored in `path`, unwrapped from common containers.
+
+    A detector/segmentor checkpoint (keys `backbone.*`) yields its backbone part only;
+    DataParallel's `module.` prefix is removed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f'checkpoint file not found: {path}')
+    try:
+        obj = torch.load(path, map_location='cpu', weights_only=weights_only)
+    except pickle.UnpicklingError as err:
+        if weights_only and 'Weights only load failed' in str(err):
+            raise CheckpointError(
+                f'{path} holds objects other than tensors, so weights-only loading refused it. '
+                'If you trust this file, load it with weights_only=False '
+                "(init_cfg=dict(type='Pretrained', checkpoint=..., weights_only=False) or "
+                '--unsafe-load)') from err
+        raise CheckpointError(f'{path} is not a readable PyTorch checkpoint '
+                              f'(corrupt or truncated?): {err}') from err
+    except Exception as err:  # torch raises many types for garbage: IndexError, EOFError, ...
+        raise CheckpointError(f'{path} is not a readable PyTorch checkpoint '
+                              f'(corrupt or truncated?): {type(err).__name__}: {err}') from err
+    for key in _WRAPPER_KEYS:
+        if isinstance(obj, Mapping) and isinstance(obj.get(key), Mapping):
+            obj = obj[key]
+            break
+    if not isinstance(obj, Mapping) or not obj:
+        raise CheckpointError(f'{path} holds no state dict (found {type(obj).__name__})')
+    state = OrderedDict((k, v) for k, v in obj.items() if isinstance(v, torch.Tensor))
+    if not state:
+        raise CheckpointError(f'{path} holds no tensors')
+    state = _strip_prefix(state, 'module.')
+    if any(k.startswith('backbone.') for k in state):
+        state = OrderedDict((k[len('backbone.'):], v) for k, v in state.items()
+                            if k.startswith('backbone.'))
+    return state
+
+
+def _strip_prefix(state: dict, prefix: str) -> dict:
+    if all(k.startswith(prefix) for k in state):
+        return OrderedDict((k[len(prefix):], v) for k, v in state.items())
+    return state
+
+
+def load_pretrained(model: torch.nn.Module, path: str | os.PathLike, *,
+                    convert: Callable[[dict], dict], weights_only: bool = True) -> dict:
+    """Load `path` into `model` after `convert` maps its keys to the model's names.
+
+    Raises CheckpointError when no key matches or a shape differs; reports missing and
+    unexpected keys by name in the log. Returns {'missing': [...], 'unexpected': [...]}.
+    """
+    state = convert(read_state_dict(path, weights_only=weights_only))
+    own = model.state_dict()
+    matched = [k for k in state if k in own]
+    if not matched:
+        raise CheckpointError(
+            f'no key of {path} matches {type(model).__name__} after conversion; '
+            f'checkpoint keys start with {sorted(state)[:3]}, '
+            f'the model expects keys like {list(own)[:3]}')
+    wrong_shape = [f'{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(own[k].shape)}'
+                   for k in matched if state[k].shape != own[k].shape]
+    if wrong_shape:
+        raise CheckpointError(f'{path} does not fit {type(model).__name__} '
+                              f'(another arch or depth?): ' + '; '.join(wrong_shape[:5]))
+    result = model.load_state_dict(state, strict=False)
+    report = {'missing': list(result.missing_keys), 'unexpected': list(result.unexpected_keys)}
+    logger = MMLogger.get_current_instance()
+    logger.info(f'loaded {len(matched)} tensors from {path} into {type(model).__name__}')
+    for kind, keys in report.items():
+        if keys:
+            logger.warning(f'{kind} keys loading {path}: {", ".join(keys)}')
+    return report
+
+
+def save_atomic(obj: object, path: str | os.PathLike) -> None:
+    """torch.save to a temporary file beside `path`, then rename: never a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

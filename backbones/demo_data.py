@@ -1,0 +1,106 @@
+"""Deterministic demo data sets, since COCO and ADE20K cannot be downloaded here.
+
+`make_coco_shapes(root)` writes a COCO-format instance-segmentation set: small images of
+circles, squares and triangles on textured backgrounds, with polygon and RLE masks, some
+crowd regions and some empty images. Same seed, same bytes.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+from pycocotools import mask as mask_utils
+
+SHAPES = ('circle', 'square', 'triangle')
+
+
+def _background(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Smooth colour gradient plus noise and faint stripes: texture, not a flat colour."""
+    yy, xx = np.mgrid[0:size, 0:size] / size
+    base = rng.uniform(40, 200, 3)
+    slope = rng.uniform(-60, 60, (2, 3))
+    img = base + xx[..., None] * slope[0] + yy[..., None] * slope[1]
+    period = rng.uniform(4, 12)
+    img += 12 * np.sin(2 * np.pi * (xx if rng.random() < 0.5 else yy) * size / period)[..., None]
+    img += rng.normal(0, 10, img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _polygon(kind: str, cx: float, cy: float, r: float, angle: float) -> list[float]:
+    n = {'circle': 32, 'square': 4, 'triangle': 3}[kind]
+    start = angle + (math.pi / 4 if kind == 'square' else 0)
+    pts = [(cx + r * math.cos(start + 2 * math.pi * k / n),
+            cy + r * math.sin(start + 2 * math.pi * k / n)) for k in range(n)]
+    return [round(v, 2) for p in pts for v in p]
+
+
+def _draw(img: Image.Image, poly: list[float], colour: tuple[int, ...]) -> np.ndarray:
+    """Paint the polygon and return its binary mask (what the annotation must describe)."""
+    mask = Image.new('L', img.size, 0)
+    ImageDraw.Draw(mask).polygon(poly, fill=1)
+    img.paste(Image.new('RGB', img.size, colour), mask=mask)
+    return np.asarray(mask, dtype=np.uint8)
+
+
+def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: int = 60,
+                     size: int = 128, seed: int = 0) -> Path:
+    """Write root/{train,val}/*.png and root/annotations/instances_{train,val}.json."""
+    root = Path(root)
+    rng = np.random.default_rng(seed)
+    categories = [dict(id=i + 1, name=n, supercategory='shape') for i, n in enumerate(SHAPES)]
+    for split, count in (('train', num_train), ('val', num_val)):
+        (root / split).mkdir(parents=True, exist_ok=True)
+        images, anns = [], []
+        for idx in range(count):
+            img = Image.fromarray(_background(rng, size))
+            file_name = f'{split}_{idx:04d}.png'
+            empty = idx % 10 == 9  # every tenth image has no objects
+            placed: list[tuple[float, float, float]] = []
+            for _ in range(0 if empty else int(rng.integers(1, 5))):
+                r = float(rng.uniform(size * 0.08, size * 0.2))
+                cx, cy = rng.uniform(r, size - r, 2)
+                if any(math.hypot(cx - x, cy - y) < r + s + 2 for x, y, s in placed):
+                    continue  # no overlaps: every visible mask equals its annotation
+                placed.append((cx, cy, r))
+                label = int(rng.integers(len(SHAPES)))
+                poly = _polygon(SHAPES[label], cx, cy, r, float(rng.uniform(0, math.pi)))
+                colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+                binary = _draw(img, poly, colour)
+                ys, xs = np.nonzero(binary)
+                box = [float(xs.min()), float(ys.min()),
+                       float(xs.max() - xs.min() + 1), float(ys.max() - ys.min() + 1)]
+                if len(anns) % 3 == 2:  # a third of the masks as compressed RLE
+                    rle = mask_utils.encode(np.asfortranarray(binary))
+                    seg = dict(size=list(rle['size']), counts=rle['counts'].decode('ascii'))
+                else:
+                    seg = [poly]
+                anns.append(dict(id=len(anns) + 1, image_id=idx + 1, category_id=label + 1,
+                                 segmentation=seg, area=float(binary.sum()), bbox=box, iscrowd=0))
+            if not empty and idx % 7 == 3:  # a crowd region: a cluster of small dots
+                crowd = np.zeros((size, size), np.uint8)
+                x0, y0 = rng.integers(0, size - 24, 2)
+                for _ in range(6):
+                    dx, dy = rng.integers(0, 20, 2)
+                    crowd[y0 + dy:y0 + dy + 3, x0 + dx:x0 + dx + 3] = 1
+                    img.paste((255, 255, 255), (int(x0 + dx), int(y0 + dy), int(x0 + dx + 3), int(y0 + dy + 3)))
+                ys, xs = np.nonzero(crowd)
+                rle = mask_utils.encode(np.asfortranarray(crowd))
+                anns.append(dict(id=len(anns) + 1, image_id=idx + 1, category_id=1,
+                                 segmentation=dict(size=list(rle['size']),
+                                                   counts=rle['counts'].decode('ascii')),
+                                 area=float(crowd.sum()),
+                                 bbox=[float(xs.min()), float(ys.min()),
+                                       float(xs.max() - xs.min() + 1),
+                                       float(ys.max() - ys.min() + 1)], iscrowd=1))
+            img.save(root / split / file_name)
+            images.append(dict(id=idx + 1, file_name=file_name, width=size, height=size))
+        (root / 'annotations').mkdir(exist_ok=True)
+        payload = dict(images=images, annotations=anns, categories=categories)
+        tmp = root / 'annotations' / f'.instances_{split}.json.tmp'
+        tmp.write_text(json.dumps(payload))
+        tmp.replace(root / 'annotations' / f'instances_{split}.json')
+    return root

@@ -1,0 +1,15 @@
+"""The `backbones` scope: children of MMEngine's root registries.
+
+Because MODELS is a child of mmengine's root MODELS, mmdet's and mmseg's registries (also
+children of that root) resolve `type='backbones.ConvNeXt'` through the root, so one backbone
+class serves detection and segmentation configs alike.
+"""
+from mmengine.registry import MODELS as MMENGINE_MODELS
+from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
+from mmengine.registry import Registry
+
+MODELS = Registry('model', parent=MMENGINE_MODELS, scope='backbones',
+                  locations=['backbones'])
+OPTIM_WRAPPER_CONSTRUCTORS = Registry(
+    'optimizer wrapper constructor', parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
+    scope='backbones', locations=['backbones'])
