@@ -3,12 +3,16 @@
 `custom_imports=dict(imports=['backbones'])` in a config registers them, after which
 `dict(type='backbones.ConvNeXt', ...)` builds from either toolbox.
 """
-from .checkpoint import CheckpointError, load_pretrained, read_state_dict, save_atomic
+from .checkpoint import (CheckpointError, allow_own_checkpoints, load_pretrained, read_state_dict,
+                         save_atomic)
 from .convnext import ConvNeXt
+from .datasets import CheckedCocoDataset
 from .optim import LayerDecayOptimWrapperConstructor
 from .registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from .resnet import ResNet
 
-__all__ = ['CheckpointError', 'ConvNeXt', 'LayerDecayOptimWrapperConstructor', 'MODELS',
-           'OPTIM_WRAPPER_CONSTRUCTORS', 'ResNet', 'load_pretrained', 'read_state_dict',
-           'save_atomic']
+allow_own_checkpoints()
+
+__all__ = ['CheckedCocoDataset', 'CheckpointError', 'ConvNeXt',
+           'LayerDecayOptimWrapperConstructor', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'ResNet',
+           'allow_own_checkpoints', 'load_pretrained', 'read_state_dict', 'save_atomic']

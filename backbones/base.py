@@ -74,22 +74,34 @@ class DenseBackbone(BaseModule):
         return self
 
     # -- layer-wise lr decay -------------------------------------------------------------
-    def _lr_layer_modules(self, decay_type: str, num_layers: int) -> list[tuple[nn.Module, int]]:
+    def _lr_stages(self) -> tuple[list[nn.Module], list[tuple[nn.Module | None, list[nn.Module]]]]:
+        """The stem's modules, and per stage (its downsampling layer or None, its blocks)."""
         raise NotImplementedError
 
     def lr_layer_ids(self, decay_type: str, num_layers: int) -> dict[int, int]:
         """{id(parameter): layer id} for the backbone's parameters (see backbones.optim).
 
-        Parameters not listed (the per-output norms, as in the official code) count as
-        layer num_layers + 1 with the neck and heads.
+        The official ConvNeXt rule, stated for any 4-stage backbone. stage_wise: stem and
+        downsampling layers 0, stage i's blocks i + 1. layer_wise: stem 0, stage 1 -> 1,
+        stage 2 -> 2, stage 3's blocks spread over 3 .. num_layers - 1 (ConvNeXt: three blocks
+        an id), stage 4 -> num_layers; a downsampling layer takes its stage's first id.
+        Parameters not listed (the per-output norms, as in the official code) share id
+        num_layers + 1 with the neck and heads.
         """
-        ids = {}
-        for module, layer in self._lr_layer_modules(decay_type, num_layers):
-            if not 0 <= layer <= num_layers:
-                raise ValueError(f'{type(self).__name__} needs num_layers >= {layer} for '
-                                 f'{decay_type} lr decay, got {num_layers}')
-            ids.update({id(p): layer for p in module.parameters()})
-        return ids
+        if num_layers < 4:
+            raise ValueError(f'layer-wise lr decay needs num_layers >= 4, got {num_layers}')
+        stem, stages = self._lr_stages()
+        pairs = [(m, 0) for m in stem]
+        for i, (downsample, blocks) in enumerate(stages):
+            for j, block in enumerate(blocks):
+                if decay_type == 'stage_wise':
+                    layer = i + 1
+                else:
+                    layer = (1, 2, 3 + j * (num_layers - 3) // len(blocks), num_layers)[i]
+                pairs.append((block, layer))
+                if j == 0 and downsample is not None:
+                    pairs.append((downsample, 0 if decay_type == 'stage_wise' else layer))
+        return {id(p): layer for m, layer in pairs for p in m.parameters()}
 
     # -- weights -------------------------------------------------------------------------
     @staticmethod

@@ -113,3 +113,26 @@ def save_atomic(obj: object, path: str | os.PathLike) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def allow_own_checkpoints() -> None:
+    """Let torch's weights-only loader read the checkpoints MMEngine's Runner writes.
+
+    They hold, besides tensors, numpy scalars/arrays (in `meta`) and MMEngine HistoryBuffers
+    (in `message_hub`). Those types are allow-listed: they only hold data. A HistoryBuffer is
+    pickled as its constructor arguments (plain lists) instead of its `__dict__`, which can
+    contain bound methods whose unpickling would need `getattr`, a gadget we do not allow.
+    Anything else in a file still makes weights-only loading refuse it.
+    """
+    import copyreg
+
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+
+    copyreg.pickle(HistoryBuffer, lambda b: (HistoryBuffer, (
+        b._log_history.tolist(), b._count_history.tolist(), b.max_length)))
+    numpy_types = [np.ndarray, np.dtype, np._core.multiarray.scalar,
+                   np._core.multiarray._reconstruct]
+    numpy_types += [type(np.dtype(t)) for t in (np.float64, np.float32, np.int64, np.int32,
+                                                np.bool_, np.uint8)]
+    torch.serialization.add_safe_globals([HistoryBuffer, *numpy_types])

@@ -156,19 +156,10 @@ class ConvNeXt(DenseBackbone):
         mods = [self.stages[index]] + ([self.downsample_layers[index]] if index else [])
         return mods + ([self.out_norms[str(index)]] if str(index) in self.out_norms else [])
 
-    def _lr_layer_modules(self, decay_type: str, num_layers: int) -> list[tuple[nn.Module, int]]:
-        """Layer ids as the official code assigns them. stage_wise: downsampling layers 0,
-        stage i i+1. layer_wise: stem 0, stage 1 1, stage 2 2, stage 3 in groups of three
-        blocks from 3, the last stage (and its downsampling) num_layers."""
-        if decay_type == 'stage_wise':
-            return ([(d, 0) for d in self.downsample_layers]
-                    + [(s, i + 1) for i, s in enumerate(self.stages)])
-        first = (0, 2, 3, num_layers)
-        pairs = [(d, first[i]) for i, d in enumerate(self.downsample_layers)]
-        for i, stage in enumerate(self.stages):
-            for j, block in enumerate(stage):
-                pairs.append((block, (1, 2, 3 + j // 3, num_layers)[i]))
-        return pairs
+    def _lr_stages(self):
+        stages = [(d if i else None, list(s))
+                  for i, (d, s) in enumerate(zip(self.downsample_layers, self.stages))]
+        return [self.downsample_layers[0]], stages
 
     def _init_random(self) -> None:
         for m in self.modules():

@@ -1,7 +1,7 @@
 """Deterministic demo data sets, since COCO and ADE20K cannot be downloaded here.
 
 `make_coco_shapes(root)` writes a COCO-format instance-segmentation set: small images of
-circles, squares and triangles on textured backgrounds, with polygon and RLE masks, some
+circles, squares and triangles (each class in its own hue family) on textured backgrounds, with polygon and RLE masks, some
 crowd regions and some empty images. Same seed, same bytes.
 """
 from __future__ import annotations
@@ -41,9 +41,9 @@ def _polygon(kind: str, cx: float, cy: float, r: float, angle: float) -> list[fl
 def _draw(img: Image.Image, poly: list[float], colour: tuple[int, ...]) -> np.ndarray:
     """Paint the polygon and return its binary mask (what the annotation must describe)."""
     mask = Image.new('L', img.size, 0)
-    ImageDraw.Draw(mask).polygon(poly, fill=1)
+    ImageDraw.Draw(mask).polygon(poly, fill=255)  # paste() reads the mask as opacity
     img.paste(Image.new('RGB', img.size, colour), mask=mask)
-    return np.asarray(mask, dtype=np.uint8)
+    return (np.asarray(mask) > 0).astype(np.uint8)
 
 
 def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: int = 60,
@@ -68,7 +68,10 @@ def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: 
                 placed.append((cx, cy, r))
                 label = int(rng.integers(len(SHAPES)))
                 poly = _polygon(SHAPES[label], cx, cy, r, float(rng.uniform(0, math.pi)))
-                colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+                # Each class has its own hue family (jittered), so a detector trained for a
+                # few CPU minutes from scratch can tell them apart; the shape decides the mask.
+                colour = tuple(int(c) for c in np.clip(
+                    np.roll([230, 60, 40], label) + rng.integers(-25, 26, 3), 0, 255))
                 binary = _draw(img, poly, colour)
                 ys, xs = np.nonzero(binary)
                 box = [float(xs.min()), float(ys.min()),
@@ -76,10 +79,11 @@ def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: 
                 if len(anns) % 3 == 2:  # a third of the masks as compressed RLE
                     rle = mask_utils.encode(np.asfortranarray(binary))
                     seg = dict(size=list(rle['size']), counts=rle['counts'].decode('ascii'))
-                else:
-                    seg = [poly]
+                else:  # COCO rasterises polygons a little differently from PIL
+                    seg, rle = [poly], mask_utils.frPyObjects([poly], size, size)[0]
                 anns.append(dict(id=len(anns) + 1, image_id=idx + 1, category_id=label + 1,
-                                 segmentation=seg, area=float(binary.sum()), bbox=box, iscrowd=0))
+                                 segmentation=seg, area=float(mask_utils.area(rle)), bbox=box,
+                                 iscrowd=0))
             if not empty and idx % 7 == 3:  # a crowd region: a cluster of small dots
                 crowd = np.zeros((size, size), np.uint8)
                 x0, y0 = rng.integers(0, size - 24, 2)

@@ -4,6 +4,7 @@ Because MODELS is a child of mmengine's root MODELS, mmdet's and mmseg's registr
 children of that root) resolve `type='backbones.ConvNeXt'` through the root, so one backbone
 class serves detection and segmentation configs alike.
 """
+from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
 from mmengine.registry import Registry
@@ -13,3 +14,5 @@ MODELS = Registry('model', parent=MMENGINE_MODELS, scope='backbones',
 OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     'optimizer wrapper constructor', parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
     scope='backbones', locations=['backbones'])
+DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, scope='backbones',
+                    locations=['backbones'])

@@ -153,13 +153,8 @@ class ResNet(DenseBackbone):
             return [self.conv1, self.bn1]
         return [self.layers[index]] if index < len(self.layers) else []
 
-    def _lr_layer_modules(self, decay_type: str, num_layers: int) -> list[tuple[nn.Module, int]]:
-        """stage_wise: stem 0, stage i i+1. layer_wise: stem 0, then one id per block."""
-        pairs = [(self.conv1, 0), (self.bn1, 0)]
-        if decay_type == 'stage_wise':
-            return pairs + [(layer, i + 1) for i, layer in enumerate(self.layers)]
-        blocks = [b for layer in self.layers for b in layer]
-        return pairs + [(b, k + 1) for k, b in enumerate(blocks)]
+    def _lr_stages(self):
+        return [self.conv1, self.bn1], [(None, list(layer)) for layer in self.layers]
 
     def _init_random(self) -> None:
         for m in self.modules():

@@ -26,8 +26,6 @@ pip() { "$PY" -m pip --disable-pip-version-check -q "$@"; }
 
 log "torch $TORCH_VERSION, torchvision $TORCHVISION_VERSION"
 pip install "torch==$TORCH_VERSION" "torchvision==$TORCHVISION_VERSION"
-# setuptools < 70: mmcv's setup.py imports pkg_resources.
-pip install "setuptools<70" wheel ninja
 
 pyver=$("$PY" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')
 cuda=$("$PY" -c 'import torch; print("cuda" if torch.cuda.is_available() else "cpu")')
@@ -35,6 +33,9 @@ wheel_dir="$CACHE/wheels/mmcv-$MMCV_VERSION-torch$TORCH_VERSION-$pyver-$(uname -
 if ! "$PY" -c "import mmcv, mmcv.ops, sys; sys.exit(mmcv.__version__ != '$MMCV_VERSION')" 2>/dev/null; then
   if ! ls "$wheel_dir"/mmcv-*.whl >/dev/null 2>&1; then
     log "building mmcv $MMCV_VERSION with ops (about 17 minutes on 2 cores, once per machine)"
+    # setuptools < 70 for the build (the verified recipe: mmcv's setup.py imports
+    # pkg_resources); pyproject.toml then moves it to the range torch and mmengine need.
+    pip install "setuptools<70" wheel ninja
     src=$(mktemp -d)
     pip download --no-deps --no-build-isolation --no-binary :all: "mmcv==$MMCV_VERSION" -d "$src"
     tar -xzf "$src"/mmcv-*.tar.gz -C "$src"

@@ -1,0 +1,131 @@
+"""Config preparation shared by tools/train.py, tools/test.py and the tests.
+
+- Necks and heads take their `in_channels` from the backbone (built on the 'meta' device, so
+  no memory or time is spent): left as None they are filled in; given and wrong, they are an
+  error that says what to write.
+- On a machine without CUDA: SyncBN becomes BN, AMP becomes plain fp32 (MMEngine's
+  AmpOptimWrapper needs CUDA) and distributed runs use the gloo backend.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import os.path as osp
+
+import torch
+from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.logging import print_log
+from mmengine.registry import MODELS, DefaultScope
+
+import backbones  # noqa: F401  (registers the backbones.* types)
+
+
+def backbone_outputs(cfg: Config) -> list[int]:
+    """Channels of the backbone's outputs, as the backbone itself declares them."""
+    backbone_cfg = cfg.model.get('backbone')
+    if backbone_cfg is None:
+        raise KeyError('config has no model.backbone')
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')), torch.device('meta'):
+        backbone = MODELS.build(backbone_cfg)
+    if not hasattr(backbone, 'out_channels'):
+        raise TypeError(f'model.backbone type {backbone_cfg["type"]!r} does not declare '
+                        'out_channels; use a backbones.* backbone')
+    return list(backbone.out_channels)
+
+
+def fit_in_channels(cfg: Config) -> Config:
+    """Fill or check `in_channels` of model.neck (all outputs) and of model.decode_head /
+    model.auxiliary_head (the outputs their `in_index` selects)."""
+    channels = backbone_outputs(cfg)
+    consumers = []
+    if cfg.model.get('neck'):
+        consumers.append(('model.neck', cfg.model.neck, channels))
+    for name in ('decode_head', 'auxiliary_head'):
+        head = cfg.model.get(name)
+        for k, h in enumerate(head if isinstance(head, list) else [head] if head else []):
+            index = h.get('in_index', -1)
+            want = ([channels[i] for i in index] if isinstance(index, (list, tuple))
+                    else channels[index])
+            consumers.append((f'model.{name}' + (f'[{k}]' if isinstance(head, list) else ''),
+                              h, want))
+    for where, module_cfg, want in consumers:
+        have = module_cfg.get('in_channels')
+        if have is None:
+            module_cfg['in_channels'] = want
+        elif (list(have) if isinstance(have, (list, tuple)) else have) != want:
+            raise ValueError(
+                f'{where}.in_channels={have} does not match the backbone '
+                f'({cfg.model.backbone["type"]}) outputs: write {where}.in_channels={want} '
+                'or leave it out to derive it')
+    return cfg
+
+
+def _walk(node, fn):
+    if isinstance(node, dict):
+        fn(node)
+        for value in node.values():
+            _walk(value, fn)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _walk(value, fn)
+
+
+def adapt_to_device(cfg: Config) -> Config:
+    """Make a GPU recipe runnable on the CPU without changing what it computes in fp32."""
+    if torch.cuda.is_available():
+        return cfg
+    replaced = []
+
+    def sync_bn_to_bn(node):
+        if node.get('type') == 'SyncBN':
+            node['type'] = 'BN'
+            replaced.append('SyncBN->BN')
+    _walk(cfg.model, sync_bn_to_bn)
+    if cfg.get('optim_wrapper', {}).get('type') == 'AmpOptimWrapper':
+        cfg.optim_wrapper.type = 'OptimWrapper'
+        for key in ('loss_scale', 'dtype'):
+            cfg.optim_wrapper.pop(key, None)
+        replaced.append('AmpOptimWrapper->OptimWrapper')
+    cfg.setdefault('env_cfg', ConfigDict()).setdefault('dist_cfg', ConfigDict())
+    cfg.env_cfg.dist_cfg.backend = 'gloo'
+    if replaced:
+        print_log(f'no CUDA: {", ".join(sorted(set(replaced)))}', logger='current')
+    return cfg
+
+
+def prepare(cfg: Config) -> Config:
+    """Everything a config needs before MMEngine's Runner builds it."""
+    return adapt_to_device(fit_in_channels(cfg))
+
+
+def tool_parser(description: str, *, default_config: str | None = None
+                ) -> argparse.ArgumentParser:
+    """The arguments every tool shares: CONFIG, --work-dir, --cfg-options, --launcher,
+    --unsafe-load."""
+    parser = argparse.ArgumentParser(description=description)
+    if default_config:
+        parser.add_argument('config', nargs='?', default=default_config,
+                            help=f'config file (default: {default_config})')
+    else:
+        parser.add_argument('config', help='config file')
+    parser.add_argument('--work-dir', help='where logs and checkpoints go '
+                        '(default: work_dirs/<config name>)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
+                        help='override config fields, e.g. train_cfg.max_iters=10')
+    parser.add_argument('--launcher', choices=['none', 'pytorch'], default='none',
+                        help="'pytorch' under torchrun")
+    parser.add_argument('--unsafe-load', action='store_true',
+                        help='load checkpoints with full unpickling (only files you trust)')
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """Read the config and apply the shared arguments (see `tool_parser`)."""
+    if args.unsafe_load:  # every torch.load inside MMEngine then unpickles everything
+        os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'
+    cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
+        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    return cfg

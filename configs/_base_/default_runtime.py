@@ -1,0 +1,4 @@
+# mmdet's runtime (default scope mmdet, a checkpoint each epoch, log every 50 iterations),
+# plus the import that registers the backbones.* types.
+_base_ = 'mmdet::_base_/default_runtime.py'
+custom_imports = dict(imports=['backbones'], allow_failed_imports=False)

@@ -1,0 +1,7 @@
+# mmdet's Cascade Mask R-CNN + FPN with our ResNet-50; FPN in_channels derived (see mask-rcnn_fpn).
+_base_ = 'mmdet::_base_/models/cascade-mask-rcnn_r50_fpn.py'
+model = dict(
+    backbone=dict(
+        _delete_=True, type='backbones.ResNet', depth=50, frozen_stages=1, norm_eval=True,
+        init_cfg=dict(type='Pretrained', checkpoint='checkpoints/resnet50-0676ba61.pth')),
+    neck=dict(in_channels=None))

@@ -1,0 +1,27 @@
+# Demo: Mask R-CNN with ConvNeXt-T from scratch on the embedded shapes set, a few CPU minutes.
+# Narrower FPN/heads (64 channels) and fewer RoIs than COCO's keep a CPU iteration short.
+_base_ = [
+    '../_base_/models/mask-rcnn_fpn.py', '../_base_/datasets/demo_shapes_instance.py',
+    '../_base_/optimizers/adamw.py', '../_base_/default_runtime.py'
+]
+c = 64
+model = dict(
+    backbone=dict(_delete_=True, type='backbones.ConvNeXt', arch='tiny', drop_path_rate=0.1,
+                  layer_scale_init_value=1.0),
+    neck=dict(out_channels=c),
+    rpn_head=dict(in_channels=c, feat_channels=c),
+    roi_head=dict(
+        bbox_roi_extractor=dict(out_channels=c), mask_roi_extractor=dict(out_channels=c),
+        bbox_head=dict(in_channels=c, fc_out_channels=256, num_classes=3),
+        mask_head=dict(in_channels=c, conv_out_channels=c, num_classes=3)),
+    train_cfg=dict(rpn_proposal=dict(nms_pre=500, max_per_img=200),
+                   rcnn=dict(sampler=dict(num=128))),
+    test_cfg=dict(rpn=dict(nms_pre=300, max_per_img=100)))
+optim_wrapper = dict(type='OptimWrapper', optimizer=dict(lr=2e-4), clip_grad=dict(max_norm=10))
+train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True))
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=300, val_interval=300)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50)]
+default_hooks = dict(logger=dict(interval=20), checkpoint=dict(by_epoch=False, interval=300))
+log_processor = dict(by_epoch=False)

@@ -1,0 +1,28 @@
+"""Train a detector or segmentor from a config: argparse -> Config -> MMEngine Runner.
+
+    python tools/train.py configs/mask_rcnn/mask-rcnn_convnext-t_fpn_ms-crop-3x_coco.py
+    torchrun --nproc_per_node 2 tools/train.py CONFIG --launcher pytorch
+"""
+from mmengine.runner import Runner
+
+from backbones.config import config_from_args, prepare, tool_parser
+
+
+def main() -> None:
+    parser = tool_parser('Train a model from a config')
+    parser.add_argument('--resume', nargs='?', const='auto', metavar='CHECKPOINT',
+                        help='resume from CHECKPOINT, or from the latest in the work dir')
+    parser.add_argument('--amp', action='store_true', help='mixed precision (CUDA only)')
+    args = parser.parse_args()
+    cfg = config_from_args(args)
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume:
+        cfg.resume = True
+        cfg.load_from = None if args.resume == 'auto' else args.resume
+    Runner.from_cfg(prepare(cfg)).train()
+
+
+if __name__ == '__main__':
+    main()
