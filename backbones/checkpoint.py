@@ -131,8 +131,8 @@ def allow_own_checkpoints() -> None:
 
     copyreg.pickle(HistoryBuffer, lambda b: (HistoryBuffer, (
         b._log_history.tolist(), b._count_history.tolist(), b.max_length)))
-    numpy_types = [np.ndarray, np.dtype, np._core.multiarray.scalar,
-                   np._core.multiarray._reconstruct]
+    multiarray = (np._core if hasattr(np, '_core') else np.core).multiarray  # numpy 2 / 1
+    numpy_types = [np.ndarray, np.dtype, multiarray.scalar, multiarray._reconstruct]
     numpy_types += [type(np.dtype(t)) for t in (np.float64, np.float32, np.int64, np.int32,
                                                 np.bool_, np.uint8)]
     torch.serialization.add_safe_globals([HistoryBuffer, *numpy_types])

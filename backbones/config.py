@@ -4,7 +4,8 @@
   no memory or time is spent): left as None they are filled in; given and wrong, they are an
   error that says what to write.
 - On a machine without CUDA: SyncBN becomes BN, AMP becomes plain fp32 (MMEngine's
-  AmpOptimWrapper needs CUDA) and distributed runs use the gloo backend.
+  AmpOptimWrapper needs CUDA) and distributed runs (torchrun) use the gloo backend and a
+  CPU DistributedDataParallel.
 """
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ import os.path as osp
 import torch
 from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.logging import print_log
+from mmengine.model import MMDistributedDataParallel
 from mmengine.registry import MODELS, DefaultScope
 
 import backbones  # noqa: F401  (registers the backbones.* types)
+from backbones.registry import MODEL_WRAPPERS
 
 
 def backbone_outputs(cfg: Config) -> list[int]:
@@ -88,9 +91,27 @@ def adapt_to_device(cfg: Config) -> Config:
         replaced.append('AmpOptimWrapper->OptimWrapper')
     cfg.setdefault('env_cfg', ConfigDict()).setdefault('dist_cfg', ConfigDict())
     cfg.env_cfg.dist_cfg.backend = 'gloo'
+    if cfg.get('launcher', 'none') == 'pytorch':
+        # MMEngine's own init calls torch.cuda.set_device and wraps the model in DDP with
+        # device_ids: neither works on the CPU. Join the process group here (MMEngine then
+        # skips its init) and wrap with CPUDistributedDataParallel.
+        if not torch.distributed.is_initialized():
+            torch.distributed.init_process_group('gloo')
+        cfg.model_wrapper_cfg = dict(
+            type='backbones.CPUDistributedDataParallel', broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
+        replaced.append('DDP on gloo')
     if replaced:
         print_log(f'no CUDA: {", ".join(sorted(set(replaced)))}', logger='current')
     return cfg
+
+
+@MODEL_WRAPPERS.register_module()
+class CPUDistributedDataParallel(MMDistributedDataParallel):
+    """MMEngine's DDP wrapper for CPU modules, which take no `device_ids`."""
+
+    def __init__(self, module: torch.nn.Module, device_ids=None, **kwargs) -> None:
+        super().__init__(module=module, device_ids=None, **kwargs)
 
 
 def prepare(cfg: Config) -> Config:
@@ -98,14 +119,14 @@ def prepare(cfg: Config) -> Config:
     return adapt_to_device(fit_in_channels(cfg))
 
 
-def tool_parser(description: str, *, default_config: str | None = None
+def tool_parser(description: str, *, default_configs: list[str] | None = None
                 ) -> argparse.ArgumentParser:
     """The arguments every tool shares: CONFIG, --work-dir, --cfg-options, --launcher,
-    --unsafe-load."""
+    --unsafe-load. With `default_configs`, CONFIG is a list that defaults to them."""
     parser = argparse.ArgumentParser(description=description)
-    if default_config:
-        parser.add_argument('config', nargs='?', default=default_config,
-                            help=f'config file (default: {default_config})')
+    if default_configs:
+        parser.add_argument('config', nargs='*', default=default_configs,
+                            help=f'config files (default: {" ".join(default_configs)})')
     else:
         parser.add_argument('config', help='config file')
     parser.add_argument('--work-dir', help='where logs and checkpoints go '
@@ -119,13 +140,17 @@ def tool_parser(description: str, *, default_config: str | None = None
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> Config:
-    """Read the config and apply the shared arguments (see `tool_parser`)."""
+def config_from_args(args: argparse.Namespace, config: str | None = None) -> Config:
+    """Read `config` (default: args.config) and apply the shared arguments (`tool_parser`)."""
     if args.unsafe_load:  # every torch.load inside MMEngine then unpickles everything
         os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'
-    cfg = Config.fromfile(args.config)
+    config = config or args.config
+    cfg = Config.fromfile(config)
     cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    name = osp.splitext(osp.basename(config))[0]
+    if args.work_dir and isinstance(args.config, list) and len(args.config) > 1:
+        cfg.work_dir = osp.join(args.work_dir, name)
+    else:
+        cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join('work_dirs', name)
     return cfg

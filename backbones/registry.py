@@ -5,6 +5,7 @@ children of that root) resolve `type='backbones.ConvNeXt'` through the root, so 
 class serves detection and segmentation configs alike.
 """
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
+from mmengine.registry import MODEL_WRAPPERS as MMENGINE_MODEL_WRAPPERS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
 from mmengine.registry import Registry
@@ -16,3 +17,5 @@ OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     scope='backbones', locations=['backbones'])
 DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, scope='backbones',
                     locations=['backbones'])
+MODEL_WRAPPERS = Registry('model_wrapper', parent=MMENGINE_MODEL_WRAPPERS, scope='backbones',
+                          locations=['backbones'])

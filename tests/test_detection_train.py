@@ -1,7 +1,6 @@
 """Training the demo detector on the CPU: the loss falls, AP rises well above chance, the
 checkpoint evaluates through tools/test.py, and torchrun runs two CPU processes."""
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,21 +13,27 @@ from backbones.config import prepare
 from backbones.demo_data import make_coco_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / 'configs/demo/mask-rcnn_convnext-t_fpn_demo-shapes.py'
-ITERS = int(os.environ.get('DEMO_TEST_ITERS', 300))
-# Chance: random boxes on these images score box mAP ~0.001 (a model before training, 0.000).
-BOX_MAP_MIN = 0.10
+DEMO_R50 = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'
+DEMO_CONVNEXT = ROOT / 'configs/demo/mask-rcnn_convnext-t_fpn_demo-shapes.py'
+ITERS = 300
+# Chance: the untrained detector scores box mAP 0.000 here (random boxes about 0.001). The
+# ResNet-50 demo reached box mAP 0.644 / mask mAP 0.766 after 300 CPU iterations when this
+# was written; the thresholds leave room for other machines' numerics.
+BOX_MAP_MIN, MASK_MAP_MIN = 0.30, 0.30
 
 
-def _cfg(data_root: Path, work_dir: Path, **options) -> Config:
-    cfg = Config.fromfile(DEMO)
+def _cfg(data_root: Path, work_dir: Path, config: Path = DEMO_R50, **options) -> Config:
+    cfg = Config.fromfile(config)
     root = str(data_root) + '/'
     cfg.merge_from_dict({
         'work_dir': str(work_dir),
         'train_dataloader.dataset.data_root': root, 'val_dataloader.dataset.data_root': root,
         'test_dataloader.dataset.data_root': root,
         'val_evaluator.ann_file': root + 'annotations/instances_val.json',
-        'test_evaluator.ann_file': root + 'annotations/instances_val.json', **options})
+        'test_evaluator.ann_file': root + 'annotations/instances_val.json',
+        # MMEngine keeps one visualizer per name and process: a second runner in this
+        # process would log into the first one's directory.
+        'visualizer.name': f'visualizer_{work_dir.name}', **options})
     return cfg
 
 
@@ -48,16 +53,30 @@ def trained(data_root, tmp_path_factory):
     return work_dir, runner.test(), cfg
 
 
-def test_loss_falls_and_map_well_above_chance(trained):
+def _losses(work_dir: Path) -> list[float]:
+    scalars = next(work_dir.glob('*/vis_data/scalars.json')).read_text().splitlines()
+    return [json.loads(line)['loss'] for line in scalars if '"loss"' in line]
+
+
+def test_resnet50_demo_loss_falls_and_map_well_above_chance(trained):
     work_dir, metrics, _ = trained
-    scalars = [json.loads(line) for line in
-               next(work_dir.glob('*/vis_data/scalars.json')).read_text().splitlines()]
-    losses = [s['loss'] for s in scalars if 'loss' in s]
-    assert len(losses) >= 10
-    first, last = sum(losses[:3]) / 3, sum(losses[-3:]) / 3
-    assert last < 0.6 * first, (first, last)
+    losses = _losses(work_dir)
+    assert len(losses) == ITERS // 20
+    assert sum(losses[-3:]) / 3 < 0.4 * sum(losses[:3]) / 3, losses
     assert metrics['coco/bbox_mAP'] >= BOX_MAP_MIN, metrics
-    assert metrics['coco/segm_mAP'] > 0.02, metrics
+    assert metrics['coco/segm_mAP'] >= MASK_MAP_MIN, metrics
+
+
+def test_convnext_demo_loss_falls(data_root, tmp_path):
+    """ConvNeXt-T from scratch learns far slower than the BN ResNet (see the demo config);
+    here only that its loss falls in 60 iterations."""
+    cfg = _cfg(data_root, tmp_path, DEMO_CONVNEXT, **{
+        'train_cfg.max_iters': 60, 'train_cfg.val_interval': 1000,
+        'default_hooks.checkpoint.interval': 1000, 'default_hooks.logger.interval': 5})
+    Runner.from_cfg(prepare(cfg)).train()
+    losses = _losses(tmp_path)
+    assert len(losses) == 12
+    assert sum(losses[-3:]) / 3 < 0.7 * sum(losses[:3]) / 3, losses
 
 
 def test_tools_test_reads_own_checkpoint_weights_only(trained, tmp_path):
@@ -84,6 +103,7 @@ def test_torchrun_two_cpu_processes(data_root, tmp_path):
          '--launcher', 'pytorch'], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     log = run.stdout + run.stderr
-    assert "'backend': 'gloo'" in log or 'backend: gloo' in log or 'gloo' in log
+    assert 'DDP on gloo' in log
     assert 'Distributed training: True' in log
+    assert 'GPU number: 2' in log  # MMEngine's name for the world size
     assert (tmp_path / 'dist' / 'iter_4.pth').is_file()

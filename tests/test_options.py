@@ -89,3 +89,23 @@ def test_layer_scale_off():
     model = ConvNeXt(arch=SMALL, layer_scale_init_value=0)
     assert all(b.gamma is None for s in model.stages for b in s)
     assert not any(n.endswith('gamma') for n, _ in model.named_parameters())
+
+
+@pytest.mark.parametrize('norm_cfg,cls', [
+    (dict(type='GN', num_groups=8), torch.nn.GroupNorm),
+    (dict(type='SyncBN'), torch.nn.SyncBatchNorm),
+    (dict(type='BN', requires_grad=False), torch.nn.BatchNorm2d)])
+def test_resnet_norm_cfg(norm_cfg, cls):
+    model = ResNet(depth=18, norm_cfg=norm_cfg).eval()
+    norms = [m for m in model.modules() if isinstance(m, cls)]
+    assert len(norms) == 1 + 2 * 8 + 3  # stem, two per block, three projection shortcuts
+    assert all(p.requires_grad == norm_cfg.get('requires_grad', True)
+               for m in norms for p in m.parameters())
+    assert model(torch.randn(1, 3, 64, 64))[-1].shape == (1, 512, 2, 2)
+
+
+def test_resnet_caffe_style_puts_stride_in_first_conv():
+    pytorch = ResNet(depth=50, style='pytorch').layers[1][0]
+    caffe = ResNet(depth=50, style='caffe').layers[1][0]
+    assert (pytorch.conv1.stride, pytorch.conv2.stride) == ((1, 1), (2, 2))
+    assert (caffe.conv1.stride, caffe.conv2.stride) == ((2, 2), (1, 1))

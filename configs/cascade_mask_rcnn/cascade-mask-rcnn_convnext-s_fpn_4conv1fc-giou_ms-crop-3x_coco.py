@@ -1,14 +1,7 @@
 # Cascade Mask R-CNN (4conv1fc, GIoU), ConvNeXt-S, 3x schedule, multi-scale 480-800 + crop, AdamW + layer-wise lr decay, AMP.
 # Paper (Table 3): box AP 51.9, mask AP 45.0; 108M params, 827G FLOPs.
 # Recipe (official config): lr 0.0002, decay 0.7 layer-wise over 12 layers, drop path 0.6.
-_base_ = [
-    '../_base_/models/cascade-mask-rcnn_fpn_4conv1fc-giou.py', '../_base_/datasets/coco_instance_ms-crop.py',
-    '../_base_/schedules/schedule_3x.py', '../_base_/optimizers/adamw_layer-decay.py',
-    '../_base_/default_runtime.py'
-]
-model = dict(backbone=dict(
-    _delete_=True, type='backbones.ConvNeXt', arch='small', drop_path_rate=0.6,
-    layer_scale_init_value=1.0,
-    init_cfg=dict(type='Pretrained', checkpoint='checkpoints/convnext_small_1k_224.pth')))
-optim_wrapper = dict(optimizer=dict(lr=0.0002),
-                     paramwise_cfg=dict(decay_rate=0.7, num_layers=12))
+_base_ = './cascade-mask-rcnn_convnext-s_fpn_4conv1fc-giou_1x_coco.py'
+train_dataloader = dict(dataset=dict(pipeline={{_base_.ms_crop_train_pipeline}}))
+train_cfg = dict(max_epochs=36)
+param_scheduler = {{_base_.param_scheduler_3x}}

@@ -1,8 +1,11 @@
 # Demo: Mask R-CNN with ConvNeXt-T from scratch on the embedded shapes set, a few CPU minutes.
 # Narrower FPN/heads (64 channels) and fewer RoIs than COCO's keep a CPU iteration short.
+# Without ImageNet weights ConvNeXt learns slowly: 300 iterations reach only box AP ~0.7 here
+# (lr 5e-4 or 1e-3 did no better), where the BatchNorm ResNet-50 beside it reaches 64; the
+# paper's recipes fine-tune from pretrained weights.
 _base_ = [
     '../_base_/models/mask-rcnn_fpn.py', '../_base_/datasets/demo_shapes_instance.py',
-    '../_base_/optimizers/adamw.py', '../_base_/default_runtime.py'
+    '../_base_/default_runtime.py'
 ]
 c = 64
 model = dict(
@@ -17,7 +20,8 @@ model = dict(
     train_cfg=dict(rpn_proposal=dict(nms_pre=500, max_per_img=200),
                    rcnn=dict(sampler=dict(num=128))),
     test_cfg=dict(rpn=dict(nms_pre=300, max_per_img=100)))
-optim_wrapper = dict(type='OptimWrapper', optimizer=dict(lr=2e-4), clip_grad=dict(max_norm=10))
+optim_wrapper = dict(type='OptimWrapper', clip_grad=dict(max_norm=10),
+                     optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.05))
 train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=300, val_interval=300)
 val_cfg = dict(type='ValLoop')
@@ -25,3 +29,4 @@ test_cfg = dict(type='TestLoop')
 param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50)]
 default_hooks = dict(logger=dict(interval=20), checkpoint=dict(by_epoch=False, interval=300))
 log_processor = dict(by_epoch=False)
+randomness = dict(seed=0)  # the demo's figures repeat run to run
