@@ -12,17 +12,30 @@ import os.path as osp
 from collections import Counter
 
 from mmdet.datasets import CocoDataset
+from mmdet.datasets.api_wrappers import COCO
 from mmengine.logging import print_log
 
 from .registry import DATASETS
 
 
+class _CheckedCOCO(COCO):
+    """mmdet's COCO API that refuses annotations whose image id is not in `images`."""
+
+    def __init__(self, annotation_file: str | None = None) -> None:
+        super().__init__(annotation_file)
+        dangling = [a['id'] for a in self.dataset.get('annotations', [])
+                    if a.get('image_id') not in self.imgs]
+        if dangling:
+            raise ValueError(f'{annotation_file}: annotation(s) {dangling[:5]} refer to image '
+                             'ids that are not in "images"')
+
+
 @DATASETS.register_module()
 class CheckedCocoDataset(CocoDataset):
+    COCOAPI = _CheckedCOCO  # the json is read once, by mmdet, and checked as it is indexed
 
     def load_data_list(self) -> list[dict]:
         self.skipped: Counter = Counter()
-        self._ann_image_check()
         data_list = super().load_data_list()
         missing = [d['img_path'] for d in data_list if not osp.isfile(d['img_path'])]
         if missing:
@@ -34,14 +47,6 @@ class CheckedCocoDataset(CocoDataset):
                 f'{n} {why}' for why, n in sorted(self.skipped.items())), logger='current',
                 level=30)
         return data_list
-
-    def _ann_image_check(self) -> None:
-        coco = self.COCOAPI(self.ann_file)
-        dangling = [a['id'] for a in coco.dataset.get('annotations', [])
-                    if a.get('image_id') not in coco.imgs]
-        if dangling:
-            raise ValueError(f'{self.ann_file}: annotation(s) {dangling[:5]} refer to image ids '
-                             'that are not in "images"')
 
     def parse_data_info(self, raw_data_info: dict) -> dict:
         img = raw_data_info['raw_img_info']

@@ -1,8 +1,8 @@
 """Deterministic demo data sets, since COCO and ADE20K cannot be downloaded here.
 
 `make_coco_shapes(root)` writes a COCO-format instance-segmentation set: small images of
-circles, squares and triangles (each class in its own hue family) on textured backgrounds, with polygon and RLE masks, some
-crowd regions and some empty images. Same seed, same bytes.
+circles, squares and triangles (each class in its own hue family) on textured backgrounds,
+with polygon and RLE masks, some crowd regions and some empty images. Same seed, same bytes.
 """
 from __future__ import annotations
 
@@ -46,6 +46,19 @@ def _draw(img: Image.Image, poly: list[float], colour: tuple[int, ...]) -> np.nd
     return (np.asarray(mask) > 0).astype(np.uint8)
 
 
+def _box(binary: np.ndarray) -> list[float]:
+    """COCO [x, y, w, h] of the mask's pixels."""
+    ys, xs = np.nonzero(binary)
+    return [float(xs.min()), float(ys.min()),
+            float(xs.max() - xs.min() + 1), float(ys.max() - ys.min() + 1)]
+
+
+def _rle(binary: np.ndarray) -> dict:
+    """Compressed RLE in its JSON form."""
+    rle = mask_utils.encode(np.asfortranarray(binary))
+    return dict(size=list(rle['size']), counts=rle['counts'].decode('ascii'))
+
+
 def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: int = 60,
                      size: int = 128, seed: int = 0) -> Path:
     """Write root/{train,val}/*.png and root/annotations/instances_{train,val}.json."""
@@ -73,33 +86,25 @@ def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: 
                 colour = tuple(int(c) for c in np.clip(
                     np.roll([230, 60, 40], label) + rng.integers(-25, 26, 3), 0, 255))
                 binary = _draw(img, poly, colour)
-                ys, xs = np.nonzero(binary)
-                box = [float(xs.min()), float(ys.min()),
-                       float(xs.max() - xs.min() + 1), float(ys.max() - ys.min() + 1)]
                 if len(anns) % 3 == 2:  # a third of the masks as compressed RLE
-                    rle = mask_utils.encode(np.asfortranarray(binary))
-                    seg = dict(size=list(rle['size']), counts=rle['counts'].decode('ascii'))
+                    seg = _rle(binary)
+                    area = float(binary.sum())
                 else:  # COCO rasterises polygons a little differently from PIL
-                    seg, rle = [poly], mask_utils.frPyObjects([poly], size, size)[0]
+                    seg = [poly]
+                    area = float(mask_utils.area(mask_utils.frPyObjects([poly], size, size)[0]))
                 anns.append(dict(id=len(anns) + 1, image_id=idx + 1, category_id=label + 1,
-                                 segmentation=seg, area=float(mask_utils.area(rle)), bbox=box,
-                                 iscrowd=0))
+                                 segmentation=seg, area=area, bbox=_box(binary), iscrowd=0))
             if not empty and idx % 7 == 3:  # a crowd region: a cluster of small dots
                 crowd = np.zeros((size, size), np.uint8)
                 x0, y0 = rng.integers(0, size - 24, 2)
                 for _ in range(6):
                     dx, dy = rng.integers(0, 20, 2)
                     crowd[y0 + dy:y0 + dy + 3, x0 + dx:x0 + dx + 3] = 1
-                    img.paste((255, 255, 255), (int(x0 + dx), int(y0 + dy), int(x0 + dx + 3), int(y0 + dy + 3)))
-                ys, xs = np.nonzero(crowd)
-                rle = mask_utils.encode(np.asfortranarray(crowd))
+                    img.paste((255, 255, 255), (int(x0 + dx), int(y0 + dy),
+                                                int(x0 + dx + 3), int(y0 + dy + 3)))
                 anns.append(dict(id=len(anns) + 1, image_id=idx + 1, category_id=1,
-                                 segmentation=dict(size=list(rle['size']),
-                                                   counts=rle['counts'].decode('ascii')),
-                                 area=float(crowd.sum()),
-                                 bbox=[float(xs.min()), float(ys.min()),
-                                       float(xs.max() - xs.min() + 1),
-                                       float(ys.max() - ys.min() + 1)], iscrowd=1))
+                                 segmentation=_rle(crowd), area=float(crowd.sum()),
+                                 bbox=_box(crowd), iscrowd=1))
             img.save(root / split / file_name)
             images.append(dict(id=idx + 1, file_name=file_name, width=size, height=size))
         (root / 'annotations').mkdir(exist_ok=True)
