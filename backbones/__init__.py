@@ -6,13 +6,16 @@
 from .checkpoint import (CheckpointError, allow_own_checkpoints, load_pretrained, read_state_dict,
                          save_atomic)
 from .convnext import ConvNeXt
-from .datasets import CheckedCocoDataset
+from .datasets import (CheckedADE20KDataset, CheckedCocoDataset, CheckedSegDataset,
+                       LoadSegAnnotations)
 from .optim import LayerDecayOptimWrapperConstructor
 from .registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from .resnet import ResNet
+from .runner import CheckFiniteLossHook, RNGStateHook, Runner
 
 allow_own_checkpoints()
 
-__all__ = ['CheckedCocoDataset', 'CheckpointError', 'ConvNeXt',
-           'LayerDecayOptimWrapperConstructor', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'ResNet',
-           'allow_own_checkpoints', 'load_pretrained', 'read_state_dict', 'save_atomic']
+__all__ = ['CheckFiniteLossHook', 'CheckedADE20KDataset', 'CheckedCocoDataset',
+           'CheckedSegDataset', 'CheckpointError', 'ConvNeXt', 'LayerDecayOptimWrapperConstructor',
+           'LoadSegAnnotations', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet',
+           'Runner', 'allow_own_checkpoints', 'load_pretrained', 'read_state_dict', 'save_atomic']

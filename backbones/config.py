@@ -29,7 +29,14 @@ def backbone_outputs(cfg: Config) -> list[int]:
     if backbone_cfg is None:
         raise KeyError('config has no model.backbone')
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope')), torch.device('meta'):
-        backbone = MODELS.build(backbone_cfg)
+        try:
+            backbone = MODELS.build(backbone_cfg)
+        except KeyError as e:
+            if 'not in the' not in str(e):
+                raise
+            raise KeyError(f'model.backbone.type={backbone_cfg.get("type")!r} is not a '
+                           'registered backbone: use backbones.ConvNeXt or backbones.ResNet '
+                           f'(registry said: {e.args[0]})') from None
     if not hasattr(backbone, 'out_channels'):
         raise TypeError(f'model.backbone type {backbone_cfg["type"]!r} does not declare '
                         'out_channels; use a backbones.* backbone')
@@ -117,6 +124,20 @@ class CPUDistributedDataParallel(MMDistributedDataParallel):
 def prepare(cfg: Config) -> Config:
     """Everything a config needs before MMEngine's Runner builds it."""
     return adapt_to_device(fit_in_channels(cfg))
+
+
+def use_tta(cfg: Config, config: str = 'the config') -> Config:
+    """Test-time augmentation from the config's `tta_pipeline` and `tta_model` (segmentation:
+    the paper's multi-scale 0.5..1.75 + flip, on whole images as in its official `_ms`
+    configs). Call after `prepare`: the wrapped model no longer shows its backbone."""
+    missing = [key for key in ('tta_pipeline', 'tta_model') if key not in cfg]
+    if missing:
+        raise KeyError(f'{config} defines no {" / ".join(missing)}: --tta needs both')
+    if 'mode' in cfg.model.get('test_cfg', {}):
+        cfg.model.test_cfg = ConfigDict(mode='whole')
+    cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+    cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
+    return cfg
 
 
 def tool_parser(description: str, *, default_configs: list[str] | None = None

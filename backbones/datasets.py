@@ -1,21 +1,29 @@
-"""COCO instance data with its faults named: mmdet's CocoDataset drops bad annotations
-silently and finds a missing image only mid-epoch. This subclass checks before training:
+"""Data sets with their faults named.
+
+COCO instances: mmdet's CocoDataset drops bad annotations silently and finds a missing image
+only mid-epoch. CheckedCocoDataset checks before training:
 
 - an image file that does not exist, or an annotation whose image id is not in `images`:
   an error naming the file / the annotation;
 - an annotation whose box lies outside its image, or whose polygon is empty or degenerate:
   skipped, counted, and the counts logged.
+
+Semantic segmentation (ADE20K layout): CheckedSegDataset / CheckedADE20KDataset check the
+folders and image-label pairing before training, LoadSegAnnotations every label it reads.
 """
 from __future__ import annotations
 
 import os.path as osp
 from collections import Counter
 
+import numpy as np
 from mmdet.datasets import CocoDataset
 from mmdet.datasets.api_wrappers import COCO
 from mmengine.logging import print_log
+from mmseg.datasets import ADE20KDataset, BaseSegDataset
+from mmseg.datasets.transforms import LoadAnnotations
 
-from .registry import DATASETS
+from .registry import DATASETS, TRANSFORMS
 
 
 class _CheckedCOCO(COCO):
@@ -35,6 +43,9 @@ class CheckedCocoDataset(CocoDataset):
     COCOAPI = _CheckedCOCO  # the json is read once, by mmdet, and checked as it is indexed
 
     def load_data_list(self) -> list[dict]:
+        if not osp.isfile(self.ann_file):
+            raise FileNotFoundError(f'{type(self).__name__}: annotation file {self.ann_file} '
+                                    f'not found (data_root={self.data_root!r})')
         self.skipped: Counter = Counter()
         data_list = super().load_data_list()
         missing = [d['img_path'] for d in data_list if not osp.isfile(d['img_path'])]
@@ -63,3 +74,63 @@ class CheckedCocoDataset(CocoDataset):
                     ann = dict(ann, segmentation=[p for p in seg if len(p) >= 6])
                 kept.append(ann)
         return super().parse_data_info(dict(raw_data_info, raw_ann_info=kept))
+
+
+class _CheckedSegData:
+    """Checks for mmseg's folder datasets, which pair images and labels by file name only:
+    a missing image folder, an image without its label file, or an empty split is an error
+    naming the folder or file. Each sample also carries the class count, so
+    `backbones.LoadSegAnnotations` can check every label it reads."""
+
+    def load_data_list(self) -> list[dict]:
+        img_dir = self.data_prefix.get('img_path', '')
+        if not osp.isdir(img_dir) and not osp.isfile(self.ann_file or ''):
+            raise FileNotFoundError(f'{type(self).__name__}: image folder {img_dir} not found '
+                                    f'(data_root={self.data_root!r})')
+        data_list = super().load_data_list()
+        if not data_list:
+            raise FileNotFoundError(f'{type(self).__name__}: no *{self.img_suffix} images in '
+                                    f'{img_dir}')
+        missing = [d['seg_map_path'] for d in data_list
+                   if 'seg_map_path' in d and not osp.isfile(d['seg_map_path'])]
+        if missing:
+            raise FileNotFoundError(f'{len(missing)} label file(s) missing for images in '
+                                    f'{img_dir}, first: {missing[0]}')
+        for d in data_list:
+            d['num_classes'] = len(self.metainfo['classes'])
+        return data_list
+
+
+@DATASETS.register_module()
+class CheckedSegDataset(_CheckedSegData, BaseSegDataset):
+    """mmseg's generic folder dataset (classes from `metainfo`), checked."""
+
+
+@DATASETS.register_module()
+class CheckedADE20KDataset(_CheckedSegData, ADE20KDataset):
+    """mmseg's ADE20K (150 classes, reduce_zero_label), checked."""
+
+
+@TRANSFORMS.register_module()
+class LoadSegAnnotations(LoadAnnotations):
+    """mmseg's LoadAnnotations, then: the label must have its image's size and hold only
+    class ids (or 255, ignore); otherwise an error names the file and the offending values."""
+
+    def _load_seg_map(self, results: dict) -> None:
+        super()._load_seg_map(results)
+        label, path = results['gt_seg_map'], results['seg_map_path']
+        if label.shape[:2] != tuple(results['ori_shape'][:2]):
+            raise ValueError(f'{path}: label is {label.shape[1]}x{label.shape[0]} (WxH) but its '
+                             f'image {results["img_path"]} is '
+                             f'{results["ori_shape"][1]}x{results["ori_shape"][0]}')
+        num_classes = results.get('num_classes')
+        if num_classes is None:
+            return
+        bad = np.setdiff1d(np.unique(label), [*range(num_classes), 255])
+        if bad.size:
+            shift = 1 if self.reduce_zero_label else 0  # report the values as stored
+            raise ValueError(
+                f'{path}: label values {(bad + shift).tolist()[:10]} beyond the dataset\'s '
+                f'{num_classes} classes (stored values must be '
+                + (f'0 = ignore or 1..{num_classes})' if shift else
+                   f'0..{num_classes - 1} or 255 = ignore)'))

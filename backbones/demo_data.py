@@ -46,6 +46,29 @@ def _draw(img: Image.Image, poly: list[float], colour: tuple[int, ...]) -> np.nd
     return (np.asarray(mask) > 0).astype(np.uint8)
 
 
+def _shapes(rng: np.random.Generator, img: Image.Image, count: int,
+            radius: tuple[float, float] = (0.08, 0.2)) -> list[tuple[int, list[float], np.ndarray]]:
+    """Paint up to `count` non-overlapping shapes, radii a `radius` fraction of the image;
+    return (class index, polygon, mask) for each."""
+    size = img.size[0]
+    placed: list[tuple[float, float, float]] = []
+    shapes = []
+    for _ in range(count):
+        r = float(rng.uniform(size * radius[0], size * radius[1]))
+        cx, cy = rng.uniform(r, size - r, 2)
+        if any(math.hypot(cx - x, cy - y) < r + s + 2 for x, y, s in placed):
+            continue  # no overlaps: every visible mask equals its annotation
+        placed.append((cx, cy, r))
+        label = int(rng.integers(len(SHAPES)))
+        poly = _polygon(SHAPES[label], cx, cy, r, float(rng.uniform(0, math.pi)))
+        # Each class has its own hue family (jittered), so a model trained for a few CPU
+        # minutes from scratch can tell them apart; the shape decides the mask.
+        colour = tuple(int(c) for c in np.clip(
+            np.roll([230, 60, 40], label) + rng.integers(-25, 26, 3), 0, 255))
+        shapes.append((label, poly, _draw(img, poly, colour)))
+    return shapes
+
+
 def _box(binary: np.ndarray) -> list[float]:
     """COCO [x, y, w, h] of the mask's pixels."""
     ys, xs = np.nonzero(binary)
@@ -72,20 +95,7 @@ def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: 
             img = Image.fromarray(_background(rng, size))
             file_name = f'{split}_{idx:04d}.png'
             empty = idx % 10 == 9  # every tenth image has no objects
-            placed: list[tuple[float, float, float]] = []
-            for _ in range(0 if empty else int(rng.integers(1, 5))):
-                r = float(rng.uniform(size * 0.08, size * 0.2))
-                cx, cy = rng.uniform(r, size - r, 2)
-                if any(math.hypot(cx - x, cy - y) < r + s + 2 for x, y, s in placed):
-                    continue  # no overlaps: every visible mask equals its annotation
-                placed.append((cx, cy, r))
-                label = int(rng.integers(len(SHAPES)))
-                poly = _polygon(SHAPES[label], cx, cy, r, float(rng.uniform(0, math.pi)))
-                # Each class has its own hue family (jittered), so a detector trained for a
-                # few CPU minutes from scratch can tell them apart; the shape decides the mask.
-                colour = tuple(int(c) for c in np.clip(
-                    np.roll([230, 60, 40], label) + rng.integers(-25, 26, 3), 0, 255))
-                binary = _draw(img, poly, colour)
+            for label, poly, binary in _shapes(rng, img, 0 if empty else int(rng.integers(1, 5))):
                 if len(anns) % 3 == 2:  # a third of the masks as compressed RLE
                     seg = _rle(binary)
                     area = float(binary.sum())
@@ -112,4 +122,41 @@ def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: 
         tmp = root / 'annotations' / f'.instances_{split}.json.tmp'
         tmp.write_text(json.dumps(payload))
         tmp.replace(root / 'annotations' / f'instances_{split}.json')
+    return root
+
+
+SEG_CLASSES = ('background', *SHAPES)
+
+
+def make_ade_shapes(root: str | os.PathLike, *, num_train: int = 200, num_val: int = 50,
+                    size: int = 128, seed: int = 0) -> Path:
+    """Write an ADE20K-layout semantic set: root/images/{training,validation}/*.jpg and
+    root/annotations/{training,validation}/*.png, labels 1 = background, 2.. = the shapes and
+    0 = ignore (a one-pixel band along every shape's outline, as ADE20K leaves pixels
+    unlabelled), read with reduce_zero_label. Written to a temporary folder, then renamed:
+    an interrupted run leaves no half set behind."""
+    root = Path(root)
+    tmp = root.with_name(root.name + '.tmp')
+    rng = np.random.default_rng(seed)
+    for split, count in (('training', num_train), ('validation', num_val)):
+        for kind in ('images', 'annotations'):
+            (tmp / kind / split).mkdir(parents=True, exist_ok=True)
+        for idx in range(count):
+            img = Image.fromarray(_background(rng, size))
+            label = np.ones((size, size), np.uint8)
+            # larger shapes than the detection set's: every class gets pixels to learn from
+            for cls, _, binary in _shapes(rng, img, int(rng.integers(1, 5)), (0.12, 0.3)):
+                inner = binary.copy()  # erode by one pixel: the outline becomes "unlabelled"
+                inner[1:] &= binary[:-1]
+                inner[:-1] &= binary[1:]
+                inner[:, 1:] &= binary[:, :-1]
+                inner[:, :-1] &= binary[:, 1:]
+                label[binary > 0] = 0
+                label[inner > 0] = cls + 2
+            name = f'{split}_{idx:04d}'
+            img.save(tmp / 'images' / split / f'{name}.jpg', quality=95)
+            Image.fromarray(label).save(tmp / 'annotations' / split / f'{name}.png')
+    if root.exists():
+        raise FileExistsError(f'{root} exists: remove it to write the demo set again')
+    tmp.rename(root)
     return root

@@ -5,10 +5,13 @@ children of that root) resolve `type='backbones.ConvNeXt'` through the root, so 
 class serves detection and segmentation configs alike.
 """
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
+from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import MODEL_WRAPPERS as MMENGINE_MODEL_WRAPPERS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
+from mmengine.registry import RUNNERS as MMENGINE_RUNNERS
 from mmengine.registry import Registry
+from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
 
 MODELS = Registry('model', parent=MMENGINE_MODELS, scope='backbones',
                   locations=['backbones'])
@@ -19,3 +22,7 @@ DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, scope='backbones',
                     locations=['backbones'])
 MODEL_WRAPPERS = Registry('model_wrapper', parent=MMENGINE_MODEL_WRAPPERS, scope='backbones',
                           locations=['backbones'])
+TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS, scope='backbones',
+                      locations=['backbones'])
+HOOKS = Registry('hook', parent=MMENGINE_HOOKS, scope='backbones', locations=['backbones'])
+RUNNERS = Registry('runner', parent=MMENGINE_RUNNERS, scope='backbones', locations=['backbones'])

@@ -133,6 +133,22 @@ def test_wrong_neck_in_channels_says_what_to_write():
         prepare(cfg)
 
 
+def test_unknown_backbone_type_named():
+    cfg = Config.fromfile(ROOT / 'configs/mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py')
+    cfg.model.backbone = dict(type='backbones.ConvNext', arch='tiny')  # a typo
+    with pytest.raises(KeyError, match=r"model\.backbone\.type='backbones\.ConvNext' is not a "
+                                       r"registered backbone: use backbones\.ConvNeXt"):
+        prepare(cfg)
+
+
+def test_wrong_auxiliary_head_in_channels_says_what_to_write():
+    cfg = Config.fromfile(ROOT / 'configs/upernet/upernet_convnext-t_160k_ade20k-512x512.py')
+    cfg.model.auxiliary_head.in_channels = 1024  # ResNet-50's stage 3, copied by hand
+    with pytest.raises(ValueError, match=r'model\.auxiliary_head\.in_channels=1024 does not '
+                                         r'match .* write model\.auxiliary_head\.in_channels=384'):
+        prepare(cfg)
+
+
 def test_cpu_adaptation():
     cfg = prepare(Config.fromfile(
         ROOT / 'configs/cascade_mask_rcnn/cascade-mask-rcnn_convnext-t_fpn_4conv1fc-giou_ms-crop-3x_coco.py'))

@@ -71,6 +71,11 @@ def test_missing_image_file_named(tmp_path):
         _dataset(tmp_path, ann_file)
 
 
+def test_missing_annotation_file_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r'annotation file .*nowhere\.json not found'):
+        _dataset(tmp_path, tmp_path / 'nowhere.json')
+
+
 def test_dangling_image_id_named(tmp_path):
     ann_file = _write(tmp_path, [IMG], [GOOD, _ann(7, 99, [1, 1, 5, 5], [[1, 1, 5, 1, 5, 5]])])
     with pytest.raises(ValueError, match=r'annotation\(s\) \[7\] refer to image ids'):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from mmengine.config import Config
-from mmengine.runner import Runner
 
 from backbones.config import prepare
 from backbones.demo_data import make_coco_shapes
+from backbones.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_R50 = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'

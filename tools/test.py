@@ -1,19 +1,20 @@
 """Evaluate a checkpoint: COCO box/mask AP for detectors, mIoU/mAcc/aAcc for segmentors.
 
-    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--cfg-options ...]
+    python tools/test.py CONFIG CHECKPOINT [--tta] [--work-dir DIR] [--cfg-options ...]
 """
-from mmengine.runner import Runner
-
-from backbones.config import config_from_args, prepare, tool_parser
+from backbones.config import config_from_args, prepare, tool_parser, use_tta
+from backbones.runner import Runner
 
 
 def main() -> None:
     parser = tool_parser('Evaluate a checkpoint')
     parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--tta', action='store_true',
+                        help='multi-scale + flip testing (the paper\'s multi-scale mIoU)')
     args = parser.parse_args()
-    cfg = config_from_args(args)
+    cfg = prepare(config_from_args(args))
     cfg.load_from = args.checkpoint
-    Runner.from_cfg(prepare(cfg)).test()
+    Runner.from_cfg(use_tta(cfg, args.config) if args.tta else cfg).test()
 
 
 if __name__ == '__main__':

@@ -3,9 +3,8 @@
     python tools/train.py configs/mask_rcnn/mask-rcnn_convnext-t_fpn_ms-crop-3x_coco.py
     torchrun --nproc_per_node 2 tools/train.py CONFIG --launcher pytorch
 """
-from mmengine.runner import Runner
-
 from backbones.config import config_from_args, prepare, tool_parser
+from backbones.runner import Runner
 
 
 def main() -> None:

@@ -1,0 +1,16 @@
+# Demo: UperNet with ResNet-50 from scratch on the embedded semantic shapes set, CPU minutes.
+# Narrower heads (64 / 32 channels instead of 512 / 256) keep a CPU iteration short.
+_base_ = [
+    '../_base_/models/upernet.py', '../_base_/datasets/demo_shapes_semantic.py',
+    '../_base_/schedules/schedule_160k.py', '../_base_/optimizers/sgd.py',
+    '../_base_/default_runtime_seg.py'
+]
+model = dict(
+    data_preprocessor=dict(size=(128, 128)), backbone=dict(init_cfg=None),
+    decode_head=dict(channels=64, num_classes=4), auxiliary_head=dict(channels=32, num_classes=4),
+    test_cfg=dict(_delete_=True, mode='whole'))
+optim_wrapper = dict(optimizer=dict(lr=0.02, weight_decay=0.0005))
+train_cfg = dict(max_iters=300, val_interval=300)
+param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False, end=300)]
+default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=300))
+randomness = dict(seed=0)  # the demo's figures repeat run to run
