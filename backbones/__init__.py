@@ -3,6 +3,7 @@
 `custom_imports=dict(imports=['backbones'])` in a config registers them, after which
 `dict(type='backbones.ConvNeXt', ...)` builds from either toolbox.
 """
+from .classifier import ImageClassifier
 from .checkpoint import (CheckpointError, allow_own_checkpoints, load_pretrained, read_state_dict,
                          save_atomic)
 from .convnext import ConvNeXt
@@ -11,11 +12,12 @@ from .datasets import (CheckedADE20KDataset, CheckedCocoDataset, CheckedSegDatas
 from .optim import LayerDecayOptimWrapperConstructor
 from .registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from .resnet import ResNet
+from .roadmap import RoadmapNet
 from .runner import CheckFiniteLossHook, RNGStateHook, Runner
 
 allow_own_checkpoints()
 
 __all__ = ['CheckFiniteLossHook', 'CheckedADE20KDataset', 'CheckedCocoDataset',
            'CheckedSegDataset', 'CheckpointError', 'ConvNeXt', 'LayerDecayOptimWrapperConstructor',
-           'LoadSegAnnotations', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet',
+           'ImageClassifier', 'LoadSegAnnotations', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet',
            'Runner', 'allow_own_checkpoints', 'load_pretrained', 'read_state_dict', 'save_atomic']

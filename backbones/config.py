@@ -39,26 +39,32 @@ def backbone_outputs(cfg: Config) -> list[int]:
                            f'(registry said: {e.args[0]})') from None
     if not hasattr(backbone, 'out_channels'):
         raise TypeError(f'model.backbone type {backbone_cfg["type"]!r} does not declare '
-                        'out_channels; use a backbones.* backbone')
+                        'out_channels: use a backbones.* backbone or write every neck / head '
+                        'in_channels')
     return list(backbone.out_channels)
 
 
 def fit_in_channels(cfg: Config) -> Config:
     """Fill or check `in_channels` of model.neck (all outputs) and of model.decode_head /
-    model.auxiliary_head (the outputs their `in_index` selects)."""
-    channels = backbone_outputs(cfg)
+    model.auxiliary_head (the outputs their `in_index` selects). A backbone from elsewhere
+    (no declared outputs) is accepted when every in_channels is written out."""
     consumers = []
     if cfg.model.get('neck'):
-        consumers.append(('model.neck', cfg.model.neck, channels))
+        consumers.append(('model.neck', cfg.model.neck, None))
     for name in ('decode_head', 'auxiliary_head'):
         head = cfg.model.get(name)
         for k, h in enumerate(head if isinstance(head, list) else [head] if head else []):
-            index = h.get('in_index', -1)
-            want = ([channels[i] for i in index] if isinstance(index, (list, tuple))
-                    else channels[index])
             consumers.append((f'model.{name}' + (f'[{k}]' if isinstance(head, list) else ''),
-                              h, want))
-    for where, module_cfg, want in consumers:
+                              h, h.get('in_index', -1)))
+    try:
+        channels = backbone_outputs(cfg)
+    except TypeError:
+        if all(c.get('in_channels') is not None for _, c, _ in consumers):
+            return cfg
+        raise
+    for where, module_cfg, index in consumers:
+        want = (channels if index is None else [channels[i] for i in index]
+                if isinstance(index, (list, tuple)) else channels[index])
         have = module_cfg.get('in_channels')
         if have is None:
             module_cfg['in_channels'] = want

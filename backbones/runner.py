@@ -28,13 +28,14 @@ class Runner(MMEngineRunner):
     def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
         if '://' in out_dir:  # remote storage: its backend decides
             return super().save_checkpoint(out_dir, filename, *args, **kwargs)
-        tmp = f'.{filename}.tmp'
+        tmp = osp.join(out_dir, f'.{filename}.tmp')
         try:
-            super().save_checkpoint(out_dir, tmp, *args, **kwargs)
-            os.replace(osp.join(out_dir, tmp), osp.join(out_dir, filename))
+            super().save_checkpoint(out_dir, osp.basename(tmp), *args, **kwargs)
+            if osp.exists(tmp):  # only the main process writes (MMEngine's master_only)
+                os.replace(tmp, osp.join(out_dir, filename))
         finally:
-            if osp.exists(osp.join(out_dir, tmp)):
-                os.remove(osp.join(out_dir, tmp))
+            if osp.exists(tmp):
+                os.remove(tmp)
 
 
 @HOOKS.register_module()

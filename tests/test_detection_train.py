@@ -107,3 +107,15 @@ def test_torchrun_two_cpu_processes(data_root, tmp_path):
     assert 'Distributed training: True' in log
     assert 'GPU number: 2' in log  # MMEngine's name for the world size
     assert (tmp_path / 'dist' / 'iter_4.pth').is_file()
+
+
+def test_report_collects_the_run(trained):
+    work_dir, metrics, _ = trained
+    run = subprocess.run([sys.executable, 'tools/report.py', str(work_dir), '--no-flops'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    row = next(line for line in run.stdout.splitlines() if line.startswith('| ResNet-50'))
+    cells = [c.strip() for c in row.strip('|').split('|')]
+    assert cells[:3] == ['ResNet-50', 'Mask R-CNN', 'demo']
+    assert cells[3] == f"{100 * metrics['coco/bbox_mAP']:.1f} (-)"
+    assert cells[4] == f"{100 * metrics['coco/segm_mAP']:.1f} (-)"

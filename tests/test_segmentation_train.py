@@ -77,3 +77,15 @@ def test_convnext_loss_falls(data_root, tmp_path):
     scalars = next(tmp_path.glob('*/vis_data/scalars.json')).read_text().splitlines()
     losses = [json.loads(line)['loss'] for line in scalars if '"loss"' in line]
     assert len(losses) == 6 and losses[-1] < 0.7 * losses[0], losses
+
+
+def test_report_collects_the_run(trained):
+    work_dir, metrics = trained
+    run = subprocess.run([sys.executable, 'tools/report.py', str(work_dir), '--no-flops'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    table = [line for line in run.stdout.splitlines() if line.startswith('| ResNet-50')]
+    cells = [c.strip() for c in table[0].strip('|').split('|')]
+    assert cells[:3] == ['ResNet-50', 'UperNet', 'demo']
+    assert cells[5] == f"{metrics['mIoU']:.1f} (-)"  # no paper figure for the demo
+    assert cells[3] == cells[4] == '- (-)'

@@ -1,0 +1,90 @@
+"""Collect results from work dirs into the paper's table layout, beside the paper's numbers.
+
+    python tools/report.py work_dirs/* [--no-flops] [--out report.md]
+
+For each work dir: the config MMEngine saved there, the latest evaluation it logged (test
+over val, later over earlier), and the model's parameters and FLOPs (backbones/flops.py, at
+the paper's input size). Prints a Markdown table; `--out` also writes it to a file.
+"""
+import argparse
+import json
+import os.path as osp
+from glob import glob
+
+from mmengine.config import Config
+
+from backbones.flops import build_model, count
+from backbones.paper import CLS, DET, PAPER, SEG
+
+METRICS = {'box AP': 'coco/bbox_mAP', 'mask AP': 'coco/segm_mAP', 'mIoU': 'mIoU'}
+COLUMNS = ['box AP', 'mask AP', 'mIoU', 'params (M)', 'GFLOPs']
+PAPER_KEYS = ['box_ap', 'mask_ap', 'miou', 'params_m', 'gflops']
+
+
+def latest_metrics(work_dir: str) -> dict:
+    """The last logged line holding an evaluation metric, from every run in the work dir."""
+    found = {}
+    for path in sorted(glob(osp.join(work_dir, '*', 'vis_data', '*.json'))):
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if any(key in record for key in METRICS.values()):
+                    found = record
+    return found
+
+
+def describe(cfg: Config) -> tuple[str, str]:
+    bb = cfg.model.backbone
+    name = bb.type.split('.')[-1]
+    detail = bb.get('arch') or bb.get('depth') or bb.get('step') or ''
+    method = {'EncoderDecoder': 'UperNet', 'CascadeRCNN': 'Cascade Mask R-CNN',
+              'MaskRCNN': 'Mask R-CNN', 'backbones.ImageClassifier': 'ImageNet trunk'}
+    return f'{name}-{detail}'.rstrip('-'), method.get(cfg.model.type, cfg.model.type)
+
+
+def row(work_dir: str, flops: bool) -> list[str]:
+    configs = sorted(glob(osp.join(work_dir, '*.py')))
+    if not configs:
+        raise FileNotFoundError(f'{work_dir}: no config saved there (is it a work dir of '
+                                'tools/train.py or tools/test.py?)')
+    stem = osp.splitext(osp.basename(configs[0]))[0]
+    cfg = Config.fromfile(configs[0])
+    backbone, method = describe(cfg)
+    schedule = next((s for s in ('ms-crop-3x', '1x', '160k', 'demo') if s in stem), '')
+    metrics = latest_metrics(work_dir)
+    ours = [metrics.get(METRICS[c]) for c in COLUMNS[:3]]
+    ours = [None if v is None else (100 * v if c != 'mIoU' else v)
+            for c, v in zip(COLUMNS, ours)]
+    paper = PAPER.get(stem, {})
+    shape = paper.get('shape') or {'mmdet': DET, 'mmseg': SEG}.get(cfg.get('default_scope'), CLS)
+    cfg.model.backbone.pop('init_cfg', None)  # counting needs no weights
+    if flops:
+        size = count(cfg, *shape)
+    else:
+        size = dict(params_m=sum(p.numel() for p in build_model(cfg).parameters()) / 1e6,
+                    gflops=None)
+    ours += [size['params_m'], size['gflops']]
+    cells = [f'{v:.1f}' if v is not None else '-' for v in ours]
+    theirs = [f'{paper[k]}' if k in paper else '-' for k in PAPER_KEYS]
+    return [backbone, method, schedule] + [f'{o} ({t})' for o, t in zip(cells, theirs)] + [stem]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('work_dirs', nargs='+')
+    parser.add_argument('--no-flops', action='store_true', help='skip the FLOP count (slow)')
+    parser.add_argument('--out', help='also write the table to this Markdown file')
+    args = parser.parse_args()
+    header = ['backbone', 'method', 'schedule'] + [f'{c} ours (paper)' for c in COLUMNS]
+    lines = ['| ' + ' | '.join(header + ['config']) + ' |',
+             '|' + ' --- |' * (len(header) + 1)]
+    lines += ['| ' + ' | '.join(row(d, not args.no_flops)) + ' |' for d in args.work_dirs]
+    text = '\n'.join(lines) + '\n'
+    print(text, end='')
+    if args.out:
+        with open(args.out, 'w') as f:
+            f.write(text)
+
+
+if __name__ == '__main__':
+    main()
