@@ -34,9 +34,10 @@ def test_params_and_flops_match_paper(stem):
 
 
 def test_get_flops_tool_json():
-    run = subprocess.run([sys.executable, 'tools/get_flops.py', 'configs/imagenet/r50_in1k-224.py',
-                          '--shape', '224', '224', '--json'], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300)
+    run = subprocess.run([sys.executable, 'tools/get_flops.py',
+                          'configs/imagenet/roadmap_in1k-224.py', '--shape', '224', '224', '--json',
+                          '--cfg-options', 'model.backbone.step=resnet50'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(run.stdout)  # stdout is the one JSON object
     assert result['params_m'] == pytest.approx(25.557032)  # torchvision's resnet50: 25,557,032
@@ -44,10 +45,10 @@ def test_get_flops_tool_json():
 
 
 def _walk():
-    cfg = Config.fromfile(C / 'imagenet/convnext-t_in1k-224.py')
+    cfg = Config.fromfile(C / 'imagenet/roadmap_in1k-224.py')
     out = {}
     for step in STEP_NAMES:
-        cfg.model.backbone = dict(type='backbones.RoadmapNet', step=step)
+        cfg.merge_from_dict({'model.backbone.step': step})
         out[step] = count(cfg, 224, 224)
     return out
 
