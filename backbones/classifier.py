@@ -19,8 +19,9 @@ from .registry import MODELS
 class ImageClassifier(BaseModel):
     """backbone (one output: its last stage) -> global average pool -> Linear(num_classes).
 
-    forward(inputs, labels, mode): 'tensor' returns logits, 'predict' class probabilities,
-    'loss' dict(loss=cross entropy) against integer `labels`.
+    forward(inputs, data_samples, mode): 'tensor' returns logits, 'predict' class
+    probabilities, 'loss' dict(loss=cross entropy) against `data_samples`, the integer labels
+    (MMEngine's train_step passes them under that name).
     """
 
     def __init__(self, *, backbone: dict, num_classes: int = 1000,
@@ -31,7 +32,7 @@ class ImageClassifier(BaseModel):
         nn.init.trunc_normal_(self.head.weight, std=0.02)
         nn.init.zeros_(self.head.bias)
 
-    def forward(self, inputs: torch.Tensor, labels: torch.Tensor | None = None,
+    def forward(self, inputs: torch.Tensor, data_samples: torch.Tensor | None = None,
                 mode: str = 'tensor'):
         logits = self.head(self.backbone(inputs)[-1].mean((2, 3)))
         if mode == 'tensor':
@@ -39,7 +40,7 @@ class ImageClassifier(BaseModel):
         if mode == 'predict':
             return logits.softmax(-1)
         if mode == 'loss':
-            if labels is None:
-                raise ValueError("ImageClassifier: mode='loss' needs labels")
-            return dict(loss=F.cross_entropy(logits, torch.as_tensor(labels)))
+            if data_samples is None:
+                raise ValueError("ImageClassifier: mode='loss' needs the labels as data_samples")
+            return dict(loss=F.cross_entropy(logits, torch.as_tensor(data_samples)))
         raise ValueError(f"ImageClassifier: mode={mode!r}; use 'tensor', 'predict' or 'loss'")

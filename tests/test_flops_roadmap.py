@@ -108,3 +108,17 @@ def test_every_step_drops_into_the_task_configs(config, step):
 def test_unknown_step_named():
     with pytest.raises(ValueError, match=r"unknown step 'kernel_9'.*'kernel_7'"):
         RoadmapNet(step='kernel_9')
+
+
+def test_image_classifier_trains_through_mmengine():
+    from mmengine.optim import OptimWrapper
+
+    from backbones import ImageClassifier
+    model = ImageClassifier(backbone=dict(type='backbones.ResNet', depth=18), num_classes=3)
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9))
+    data = dict(inputs=torch.randn(6, 3, 32, 32), data_samples=torch.tensor([0, 1, 2, 0, 1, 2]))
+    losses = [model.train_step(data, optim)['loss'].item() for _ in range(15)]
+    assert losses[-1] < 0.5 * losses[0], losses
+    model.eval()
+    probs = model.val_step(dict(inputs=data['inputs'], data_samples=None))
+    assert probs.shape == (6, 3) and torch.allclose(probs.sum(1), torch.ones(6))
