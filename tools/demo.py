@@ -90,7 +90,7 @@ def run(cfg: Config) -> dict:
     save = save_segmentation if segmentation else save_detection
     metrics['image'] = save(runner, cfg, metrics['picture'])
     with open(osp.join(cfg.work_dir, 'demo_metrics.json'), 'w') as f:
-        json.dump(metrics, f, indent=1)
+        json.dump(metrics, f, indent=1, default=float)  # mmseg reports numpy floats
     return metrics
 
 

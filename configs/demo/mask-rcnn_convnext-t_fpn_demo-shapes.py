@@ -29,4 +29,4 @@ test_cfg = dict(type='TestLoop')
 param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50)]
 default_hooks = dict(logger=dict(interval=20), checkpoint=dict(by_epoch=False, interval=300))
 log_processor = dict(by_epoch=False)
-randomness = dict(seed=0)  # the demo's figures repeat run to run
+randomness = dict(seed=0)  # seeded; see README for how much the figures vary run to run

@@ -13,4 +13,4 @@ optim_wrapper = dict(optimizer=dict(lr=0.02, weight_decay=0.0005))
 train_cfg = dict(max_iters=300, val_interval=300)
 param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False, end=300)]
 default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=300))
-randomness = dict(seed=0)  # the demo's figures repeat run to run
+randomness = dict(seed=0)  # seeded; see README for how much the figures vary run to run
