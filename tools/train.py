@@ -3,6 +3,8 @@
     python tools/train.py configs/mask_rcnn/mask-rcnn_convnext-t_fpn_ms-crop-3x_coco.py
     torchrun --nproc_per_node 2 tools/train.py CONFIG --launcher pytorch
 """
+import torch
+
 from backbones.config import config_from_args, prepare, tool_parser
 from backbones.runner import Runner
 
@@ -21,6 +23,8 @@ def main() -> None:
         cfg.resume = True
         cfg.load_from = None if args.resume == 'auto' else args.resume
     Runner.from_cfg(prepare(cfg)).train()
+    if torch.distributed.is_initialized():  # every rank leaves cleanly (gloo's threads
+        torch.distributed.destroy_process_group()  # abort the process at exit otherwise)
 
 
 if __name__ == '__main__':
