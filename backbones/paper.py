@@ -29,3 +29,8 @@ PAPER: dict[str, dict] = {
     'convnext-t_in1k-224': dict(source='Table 1 (printed as 28M)', params_m=28.6, gflops=4.5, shape=CLS),
     'r50_in1k-224': dict(source='Figure 2', params_m=25.6, gflops=4.1, shape=CLS),
 }
+
+
+def paper_shape(cfg) -> tuple[int, int]:
+    """(H, W) the papers count a config's FLOPs at: by its task (default scope)."""
+    return {'mmdet': DET, 'mmseg': SEG}.get(cfg.get('default_scope'), CLS)

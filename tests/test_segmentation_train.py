@@ -107,6 +107,7 @@ def test_demo_tool_end_to_end(tmp_path):
     for name in ('mask-rcnn_r50_fpn_demo-shapes', 'upernet_r50_demo-shapes'):
         metrics = json.loads((tmp_path / 'out' / name / 'demo_metrics.json').read_text())
         assert (tmp_path / metrics['picture']).stat().st_size > 10_000
+        assert list((tmp_path / 'out' / name).glob('*/vis_data/scalars.json'))  # own logs
         row = next(line for line in run.stdout.splitlines() if line.startswith(f'| {name}'))
         assert (f"mIoU {metrics['mIoU']:.1f}" if 'upernet' in name else
                 f"box AP {100 * metrics['coco/bbox_mAP']:.1f}") in row

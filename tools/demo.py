@@ -83,6 +83,9 @@ def run(cfg: Config) -> dict:
     elif not segmentation and not osp.isfile(osp.join(data.data_root, data.ann_file)):
         print(f'writing the demo data set to {data.data_root}')
         make_coco_shapes(data.data_root)
+    # MMEngine keeps one visualizer per name and process: without its own name, each later
+    # demo would log into the first demo's work dir.
+    cfg.visualizer.name = f'visualizer_{osp.basename(cfg.work_dir)}'
     runner = Runner.from_cfg(prepare(cfg))
     runner.train()
     metrics = runner.test()

@@ -14,8 +14,7 @@ import sys
 from mmengine.config import Config, DictAction
 
 from backbones.flops import count
-
-DEFAULT_SHAPES = {'mmdet': (800, 1280), 'mmseg': (512, 2048)}
+from backbones.paper import paper_shape
 
 
 def main() -> None:
@@ -29,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)
-    height, width = args.shape or DEFAULT_SHAPES.get(cfg.get('default_scope'), (224, 224))
+    height, width = args.shape or paper_shape(cfg)
     with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):  # logs stay off
         result = count(cfg, height, width)
     if args.json:

@@ -14,7 +14,7 @@ from glob import glob
 from mmengine.config import Config
 
 from backbones.flops import build_model, count
-from backbones.paper import CLS, DET, PAPER, SEG
+from backbones.paper import PAPER, paper_shape
 
 METRICS = {'box AP': 'coco/bbox_mAP', 'mask AP': 'coco/segm_mAP', 'mIoU': 'mIoU'}
 COLUMNS = ['box AP', 'mask AP', 'mIoU', 'params (M)', 'GFLOPs']
@@ -56,7 +56,7 @@ def row(work_dir: str, flops: bool) -> list[str]:
     ours = [None if v is None else (100 * v if c != 'mIoU' else v)
             for c, v in zip(COLUMNS, ours)]
     paper = PAPER.get(stem, {})
-    shape = paper.get('shape') or {'mmdet': DET, 'mmseg': SEG}.get(cfg.get('default_scope'), CLS)
+    shape = paper.get('shape') or paper_shape(cfg)
     cfg.model.backbone.pop('init_cfg', None)  # counting needs no weights
     if flops:
         size = count(cfg, *shape)
