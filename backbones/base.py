@@ -1,12 +1,23 @@
-"""What every backbone here shares: declared outputs, freezing, and pretrained loading.
+"""What every backbone here shares: declared outputs, their layout, freezing, and pretrained
+loading.
 
 A backbone states what it returns (channels and stride per output, derived when it is built,
 in the spirit of detectron2's `output_shape()`), so that necks can be checked against it.
+
+Layout contract: every output is a contiguous NCHW tensor (`torch.contiguous_format`),
+whatever the memory format of the input or of the model's weights. Inside, a backbone may run
+in any layout (ConvNeXt's LayerNorms permute to NHWC and leave channels_last strides behind,
+which is what makes them fast), but what leaves it is consumed by code that reads raw memory
+as NCHW: mmcv's RoIAlign (mmdet's bbox and mask RoI extractors) silently scrambles a
+channels_last-strided map. `DenseBackbone.forward` enforces the contract once for all
+subclasses, which implement `_forward`; a copy is made only where an output is not
+contiguous already (four small maps per image for ConvNeXt, nothing for ResNet on NCHW input).
 """
 from __future__ import annotations
 
 from typing import Sequence
 
+import torch
 from mmengine.model import BaseModule
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
@@ -17,7 +28,8 @@ from .checkpoint import load_pretrained
 class DenseBackbone(BaseModule):
     """Base class: subclasses set `stage_channels`, `stage_strides` and build their layers.
 
-    Subclasses implement `_stage_modules(i)` (modules of stage i, stem is stage -1 only for
+    Subclasses implement `_forward(x)` (the outputs in `out_indices` order, in any layout),
+    `_stage_modules(i)` (modules of stage i, stem is stage -1 only for
     freezing) and the static `convert_state_dict(state)` that maps foreign weight names.
     """
     num_stages = 4
@@ -49,6 +61,13 @@ class DenseBackbone(BaseModule):
     def out_strides(self) -> list[int]:
         """Stride (input pixels per output pixel) of each output, in `out_indices` order."""
         return [self.stage_strides[i] for i in self.out_indices]
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The outputs in `out_indices` order, each contiguous NCHW (the layout contract)."""
+        return tuple(out.contiguous() for out in self._forward(x))
+
+    def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        raise NotImplementedError
 
     # -- freezing ------------------------------------------------------------------------
     def _frozen_modules(self) -> list[nn.Module]:

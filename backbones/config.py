@@ -1,8 +1,9 @@
 """Config preparation shared by tools/train.py, tools/test.py and the tests.
 
-- Necks and heads take their `in_channels` from the backbone (built on the 'meta' device, so
-  no memory or time is spent): left as None they are filled in; given and wrong, they are an
-  error that says what to write.
+- Necks and heads take their `in_channels` from the backbone (ours declare them and are built
+  on the 'meta' device, so no memory or time is spent; another library's backbone is built
+  and run once on a small input): left as None they are filled in; given and wrong, they
+  are an error that says what to write.
 - On a machine without CUDA: SyncBN becomes BN, AMP becomes plain fp32 (MMEngine's
   AmpOptimWrapper needs CUDA) and distributed runs (torchrun) use the gloo backend and a
   CPU DistributedDataParallel.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import os.path as osp
+import subprocess
 
 import torch
 from mmengine.config import Config, ConfigDict, DictAction
@@ -20,34 +22,74 @@ from mmengine.model import MMDistributedDataParallel
 from mmengine.registry import MODELS, DefaultScope
 
 import backbones  # noqa: F401  (registers the backbones.* types)
+from backbones.checkpoint import local_checkpoint
 from backbones.registry import MODEL_WRAPPERS
 
 
-def backbone_outputs(cfg: Config) -> list[int]:
-    """Channels of the backbone's outputs, as the backbone itself declares them."""
+PROBE_SHAPE = (1, 3, 224, 224)  # the trial input for a backbone that declares no outputs
+
+
+def _build_backbone(cfg: Config, device: str) -> torch.nn.Module:
     backbone_cfg = cfg.model.get('backbone')
     if backbone_cfg is None:
         raise KeyError('config has no model.backbone')
-    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')), torch.device('meta'):
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')), torch.device(device):
         try:
-            backbone = MODELS.build(backbone_cfg)
+            return MODELS.build(backbone_cfg)
         except KeyError as e:
             if 'not in the' not in str(e):
                 raise
             raise KeyError(f'model.backbone.type={backbone_cfg.get("type")!r} is not a '
-                           'registered backbone: use backbones.ConvNeXt or backbones.ResNet '
-                           f'(registry said: {e.args[0]})') from None
-    if not hasattr(backbone, 'out_channels'):
-        raise TypeError(f'model.backbone type {backbone_cfg["type"]!r} does not declare '
-                        'out_channels: use a backbones.* backbone or write every neck / head '
-                        'in_channels')
-    return list(backbone.out_channels)
+                           'registered backbone: use backbones.ConvNeXt or backbones.ResNet, or '
+                           'another library\'s backbone with its scope (mmdet.SwinTransformer, '
+                           f'mmseg.ResNetV1c, ...) (registry said: {e.args[0]})') from None
+
+
+def _declared(backbone: torch.nn.Module) -> list[int] | None:
+    channels = getattr(backbone, 'out_channels', None)
+    if isinstance(channels, (list, tuple)) and all(isinstance(c, int) for c in channels):
+        return list(channels)
+    return None
+
+
+def backbone_outputs(cfg: Config) -> list[int]:
+    """Channels of the backbone's outputs: as the backbone declares them (built on the 'meta'
+    device, no memory or time spent; ours all declare), else from a real build, else read off
+    one forward pass of a small input (backbones of other libraries mostly declare nothing).
+    Raises TypeError when none of these can tell."""
+    try:
+        channels = _declared(_build_backbone(cfg, 'meta'))
+    except KeyError:
+        raise
+    except Exception:  # noqa: BLE001 - e.g. `.item()` in a constructor (mmdet's Swin)
+        channels = None
+    if channels is not None:
+        return channels
+    kind = cfg.model.backbone.get('type')
+    try:
+        with torch.no_grad():
+            backbone = _build_backbone(cfg, 'cpu')
+            channels = _declared(backbone)
+            if channels is None:
+                backbone.eval()  # (some return None from train(): no chaining)
+                outs = backbone(torch.zeros(PROBE_SHAPE))
+                outs = [outs] if isinstance(outs, torch.Tensor) else list(outs)
+                channels = [int(o.shape[1]) for o in outs]
+    except KeyError:
+        raise
+    except Exception as err:  # noqa: BLE001 - any failure means: we cannot tell
+        raise TypeError(f'model.backbone type {kind!r} declares no out_channels and a trial '
+                        f'forward pass on a {"x".join(map(str, PROBE_SHAPE))} input failed '
+                        f'({type(err).__name__}: {err}): write every neck / head in_channels'
+                        ) from err
+    return channels
 
 
 def fit_in_channels(cfg: Config) -> Config:
     """Fill or check `in_channels` of model.neck (all outputs) and of model.decode_head /
-    model.auxiliary_head (the outputs their `in_index` selects). A backbone from elsewhere
-    (no declared outputs) is accepted when every in_channels is written out."""
+    model.auxiliary_head (the outputs their `in_index` selects), for any registered backbone
+    (`backbone_outputs`). When its outputs cannot be told, written in_channels are taken as
+    they are."""
     consumers = []
     if cfg.model.get('neck'):
         consumers.append(('model.neck', cfg.model.neck, None))
@@ -104,10 +146,12 @@ def adapt_to_device(cfg: Config) -> Config:
         replaced.append('AmpOptimWrapper->OptimWrapper')
     cfg.setdefault('env_cfg', ConfigDict()).setdefault('dist_cfg', ConfigDict())
     cfg.env_cfg.dist_cfg.backend = 'gloo'
-    if cfg.get('launcher', 'none') == 'pytorch':
+    if cfg.get('launcher', 'none') in ('pytorch', 'slurm'):
         # MMEngine's own init calls torch.cuda.set_device and wraps the model in DDP with
         # device_ids: neither works on the CPU. Join the process group here (MMEngine then
         # skips its init) and wrap with CPUDistributedDataParallel.
+        if cfg.launcher == 'slurm':
+            _slurm_to_torchrun_env()
         if not torch.distributed.is_initialized():
             torch.distributed.init_process_group('gloo')
         cfg.model_wrapper_cfg = dict(
@@ -119,6 +163,23 @@ def adapt_to_device(cfg: Config) -> Config:
     return cfg
 
 
+def _slurm_to_torchrun_env() -> None:
+    """What MMEngine's slurm launcher derives from Slurm's variables (rank, world size, the
+    first node as master), as torch's env:// rendezvous reads it."""
+    env = os.environ
+    missing = [k for k in ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST') if k not in env]
+    if missing:
+        raise KeyError(f'--launcher slurm needs {", ".join(missing)} from Slurm: start the '
+                       'tool with srun (tools/slurm_train.sh)')
+    env.setdefault('RANK', env['SLURM_PROCID'])
+    env.setdefault('WORLD_SIZE', env['SLURM_NTASKS'])
+    env.setdefault('LOCAL_RANK', env.get('SLURM_LOCALID', '0'))
+    if 'MASTER_ADDR' not in env:
+        env['MASTER_ADDR'] = subprocess.check_output(
+            ['scontrol', 'show', 'hostname', env['SLURM_NODELIST']], text=True).split()[0]
+    env.setdefault('MASTER_PORT', '29500')
+
+
 @MODEL_WRAPPERS.register_module()
 class CPUDistributedDataParallel(MMDistributedDataParallel):
     """MMEngine's DDP wrapper for CPU modules, which take no `device_ids`."""
@@ -128,7 +189,12 @@ class CPUDistributedDataParallel(MMDistributedDataParallel):
 
 
 def prepare(cfg: Config) -> Config:
-    """Everything a config needs before MMEngine's Runner builds it."""
+    """Everything a config needs before MMEngine's Runner builds it. A `load_from` URL (or
+    torchvision:// / open-mmlab:// name) is fetched into torch's hub cache first
+    (backbones.checkpoint.local_checkpoint), so the Runner reads a local file."""
+    load_from = cfg.get('load_from')
+    if isinstance(load_from, str) and '://' in load_from:
+        cfg.load_from = str(local_checkpoint(load_from))
     return adapt_to_device(fit_in_channels(cfg))
 
 
@@ -160,8 +226,9 @@ def tool_parser(description: str, *, default_configs: list[str] | None = None
                         '(default: work_dirs/<config name>)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
                         help='override config fields, e.g. train_cfg.max_iters=10')
-    parser.add_argument('--launcher', choices=['none', 'pytorch'], default='none',
-                        help="'pytorch' under torchrun")
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none',
+                        help="'pytorch' under torchrun (tools/dist_train.sh), 'slurm' under "
+                        'srun (tools/slurm_train.sh)')
     parser.add_argument('--unsafe-load', action='store_true',
                         help='load checkpoints with full unpickling (only files you trust)')
     return parser

@@ -23,6 +23,9 @@ class LayerNorm2d(nn.LayerNorm):
     The official code normalises channels-first by hand (mean, var, sqrt: five kernels and
     their temporaries); permuting to NHWC and calling the fused F.layer_norm computes the same
     and is faster (see tools/benchmark.py). With channels_last input the permute is free.
+    The result has NCHW shape but channels_last strides; the convs after it keep running
+    channels_last, and the backbone's outputs are made contiguous at its boundary
+    (`DenseBackbone.forward`, the layout contract in backbones/base.py).
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -140,7 +143,7 @@ class ConvNeXt(DenseBackbone):
                              f'got {arch!r}')
         return tuple(arch['depths']), tuple(arch['channels'])
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         outs = []
         for i, (downsample, stage) in enumerate(zip(self.downsample_layers, self.stages)):
             x = stage(downsample(x))

@@ -2,9 +2,12 @@
 
 Parameters get a layer id; the lr scale of id i is decay_rate ** (num_layers + 1 - i), so
 everything outside the backbone (neck, heads; id num_layers + 1) keeps the base lr and the
-stem learns slowest. The backbone assigns ids from its own module structure
-(`DenseBackbone.lr_layer_ids`), never from parameter-name prefixes. As in the official code,
-1-D parameters and biases get no weight decay.
+stem learns slowest. Our backbones assign ids from their own module structure
+(`DenseBackbone.lr_layer_ids`), never from parameter-name prefixes. A ConvNeXt from another
+library that keeps the official parameter names (`downsample_layers.i.*`, `stages.i.j.*`:
+mmpretrain's, mmdet's and mmseg's configs use it) gets the official name rule
+(`official_layer_id`), the one the published recipes were tuned with. As in the official
+code, 1-D parameters and biases get no weight decay.
 """
 from __future__ import annotations
 
@@ -31,11 +34,7 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
         if decay_type not in ('layer_wise', 'stage_wise'):
             raise ValueError(f"optim_wrapper.paramwise_cfg.decay_type={decay_type!r}: "
                              "use 'layer_wise' or 'stage_wise'")
-        backbone = getattr(module, 'backbone', module)
-        if not isinstance(backbone, DenseBackbone):
-            raise TypeError(f'layer-wise lr decay needs a backbones.* backbone, '
-                            f'got {type(backbone).__name__}')
-        ids = backbone.lr_layer_ids(decay_type, num_layers)
+        ids = _layer_ids(getattr(module, 'backbone', module), decay_type, num_layers)
         groups: dict[tuple[int, bool], dict] = {}
         for name, param in module.named_parameters():
             if not param.requires_grad:
@@ -53,3 +52,38 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
                 f"id {g['layer_id']}{' no-wd' if k[1] else ''}: {len(g['params'])} params "
                 f"lr {g['lr']:.3g}" for k, g in sorted(groups.items())))
         params.extend(groups.values())
+
+
+def official_layer_id(name: str, decay_type: str, num_layers: int) -> int:
+    """The official ConvNeXt rule for a parameter `name` of the backbone (without the
+    'backbone.' prefix), in this constructor's numbering (the rest of the model: num_layers
+    + 1). layer_wise: stem 0; stage 0 -> 1; stage 1 and its downsampling -> 2; stage 2's
+    blocks 3 + j // 3 (its downsampling 3); stage 3 and its downsampling -> num_layers.
+    stage_wise: downsampling layers 0, stage i -> i + 1."""
+    parts = name.split('.')
+    if parts[0] == 'downsample_layers':
+        stage = int(parts[1])
+        return 0 if decay_type == 'stage_wise' else (0, 2, 3, num_layers)[stage]
+    if parts[0] == 'stages':
+        stage, block = int(parts[1]), int(parts[2])
+        if decay_type == 'stage_wise':
+            return stage + 1
+        return (1, 2, 3 + block // 3, num_layers)[stage]
+    return num_layers + 1  # the per-output norms (norm0..3), as the rest of the model
+
+
+def _layer_ids(backbone: nn.Module, decay_type: str, num_layers: int) -> dict[int, int]:
+    """{id(parameter): layer id} of the backbone's parameters."""
+    if isinstance(backbone, DenseBackbone):
+        return backbone.lr_layer_ids(decay_type, num_layers)
+    names = [n for n, _ in backbone.named_parameters()]
+    if any(n.startswith('downsample_layers.') for n in names) and any(
+            n.startswith('stages.') and n.split('.')[2].isdigit() for n in names):
+        return {id(p): official_layer_id(n, decay_type, num_layers)
+                for n, p in backbone.named_parameters()}
+    raise TypeError(
+        f'layer-wise lr decay (backbones.LayerDecayOptimWrapperConstructor) supports the '
+        f'backbones.* backbones and ConvNeXts with the official parameter names '
+        f'(downsample_layers.i.*, stages.i.j.*, e.g. mmpretrain.ConvNeXt); '
+        f'{type(backbone).__name__} is neither: use optim_wrapper.constructor='
+        "'DefaultOptimWrapperConstructor' (no decay) for it")

@@ -141,7 +141,7 @@ class ResNet(DenseBackbone):
         self.layers = self.layers[:max(self.out_indices) + 1]
         self._freeze()
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
         outs = []
         for i, layer in enumerate(self.layers):

@@ -153,7 +153,7 @@ class RoadmapNet(DenseBackbone):
             if spec['norm'] == 'ln' else {})
         self._freeze()
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         x, outs = self.stem(x), []
         for i, (downsample, stage) in enumerate(zip(self.downsamples, self.stages)):
             x = stage(downsample(x))

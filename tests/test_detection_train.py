@@ -67,16 +67,20 @@ def test_resnet50_demo_loss_falls_and_map_well_above_chance(trained):
     assert metrics['coco/segm_mAP'] >= MASK_MAP_MIN, metrics
 
 
-def test_convnext_demo_loss_falls(data_root, tmp_path):
-    """ConvNeXt-T from scratch learns far slower than the BN ResNet (see the demo config);
-    here only that its loss falls in 60 iterations."""
+def test_convnext_demo_learns_the_task(data_root, tmp_path):
+    """ConvNeXt-T from scratch, the demo's 300 iterations: the same bar as ResNet-50. (With
+    channels_last-strided outputs, mmcv's RoIAlign scrambled the RoI features and this
+    detector stayed at box AP ~0.01 while its RPN loss still fell.)"""
     cfg = _cfg(data_root, tmp_path, DEMO_CONVNEXT, **{
-        'train_cfg.max_iters': 60, 'train_cfg.val_interval': 1000,
-        'default_hooks.checkpoint.interval': 1000, 'default_hooks.logger.interval': 5})
-    Runner.from_cfg(prepare(cfg)).train()
+        'train_cfg.max_iters': ITERS, 'train_cfg.val_interval': ITERS,
+        'default_hooks.checkpoint.interval': ITERS})
+    runner = Runner.from_cfg(prepare(cfg))
+    runner.train()
+    metrics = runner.test()
     losses = _losses(tmp_path)
-    assert len(losses) == 12
-    assert sum(losses[-3:]) / 3 < 0.7 * sum(losses[:3]) / 3, losses
+    assert sum(losses[-3:]) / 3 < 0.4 * sum(losses[:3]) / 3, losses
+    assert metrics['coco/bbox_mAP'] >= BOX_MAP_MIN, metrics
+    assert metrics['coco/segm_mAP'] >= MASK_MAP_MIN, metrics
 
 
 def test_tools_test_reads_own_checkpoint_weights_only(trained, tmp_path):

@@ -5,6 +5,7 @@
 The result loads with init_cfg=dict(type='Pretrained', checkpoint=DST); conversion also
 happens on the fly there, so converting is only needed to inspect or ship a file.
 """
+import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import sys
 

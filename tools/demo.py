@@ -8,6 +8,7 @@ scratch on the CPU (a few minutes each, progress in the log), prints box/mask AP
 and saves a picture of each model's predictions on a validation image to its work dir
 (segmentation: ground truth left, prediction right).
 """
+import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import json
 import os.path as osp
 

@@ -6,6 +6,7 @@
 Default shapes are the papers': 224x224 for ImageNet trunks, 800x1280 for detectors,
 512x2048 for segmentors.
 """
+import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import contextlib
 import json

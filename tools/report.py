@@ -6,6 +6,7 @@ For each work dir: the config MMEngine saved there, the latest evaluation it log
 over val, later over earlier), and the model's parameters and FLOPs (backbones/flops.py, at
 the paper's input size). Prints a Markdown table; `--out` also writes it to a file.
 """
+import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import json
 import os.path as osp

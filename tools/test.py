@@ -2,18 +2,21 @@
 
     python tools/test.py CONFIG CHECKPOINT [--tta] [--work-dir DIR] [--cfg-options ...]
 """
+import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 from backbones.config import config_from_args, prepare, tool_parser, use_tta
 from backbones.runner import Runner
 
 
 def main() -> None:
     parser = tool_parser('Evaluate a checkpoint')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('checkpoint', help='checkpoint: a file, an http(s) URL, or '
+                        'torchvision:// / open-mmlab:// name (downloaded once into the hub cache)')
     parser.add_argument('--tta', action='store_true',
                         help='multi-scale + flip testing (the paper\'s multi-scale mIoU)')
     args = parser.parse_args()
-    cfg = prepare(config_from_args(args))
+    cfg = config_from_args(args)
     cfg.load_from = args.checkpoint
+    cfg = prepare(cfg)
     Runner.from_cfg(use_tta(cfg, args.config) if args.tta else cfg).test()
 
 

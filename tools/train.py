@@ -3,6 +3,7 @@
     python tools/train.py configs/mask_rcnn/mask-rcnn_convnext-t_fpn_ms-crop-3x_coco.py
     torchrun --nproc_per_node 2 tools/train.py CONFIG --launcher pytorch
 """
+import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import torch
 
 from backbones.config import config_from_args, prepare, tool_parser
@@ -12,13 +13,22 @@ from backbones.runner import Runner
 def main() -> None:
     parser = tool_parser('Train a model from a config')
     parser.add_argument('--resume', nargs='?', const='auto', metavar='CHECKPOINT',
-                        help='resume from CHECKPOINT, or from the latest in the work dir')
+                        help='resume from CHECKPOINT (a file or URL), or from the latest in '
+                        'the work dir')
     parser.add_argument('--amp', action='store_true', help='mixed precision (CUDA only)')
+    parser.add_argument('--channels-last', action='store_true',
+                        help="the backbone's weights in channels_last (its outputs stay NCHW)")
+    parser.add_argument('--compile', action='store_true',
+                        help='torch.compile the backbone and neck (detectors) or decode head '
+                        '(segmentors); the first iterations are slow while it compiles')
     args = parser.parse_args()
     cfg = config_from_args(args)
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    cfg.channels_last = args.channels_last or cfg.get('channels_last', False)
+    if args.compile:
+        cfg.compile_modules = ['backbone', 'neck' if 'neck' in cfg.model else 'decode_head']
     if args.resume:
         cfg.resume = True
         cfg.load_from = None if args.resume == 'auto' else args.resume

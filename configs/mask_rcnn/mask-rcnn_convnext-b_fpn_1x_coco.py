@@ -9,6 +9,6 @@ _base_ = [
 model = dict(backbone=dict(
     _delete_=True, type='backbones.ConvNeXt', arch='base', drop_path_rate=0.7,
     layer_scale_init_value=1.0,
-    init_cfg=dict(type='Pretrained', checkpoint='checkpoints/convnext_base_1k_224.pth')))
+    init_cfg=dict(type='Pretrained', checkpoint='https://dl.fbaipublicfiles.com/convnext/convnext_base_1k_224.pth')))
 optim_wrapper = dict(optimizer=dict(lr=0.0001),
                      paramwise_cfg=dict(decay_rate=0.95, num_layers=12))

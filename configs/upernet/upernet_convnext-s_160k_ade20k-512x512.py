@@ -9,5 +9,5 @@ _base_ = [
 model = dict(backbone=dict(
     _delete_=True, type='backbones.ConvNeXt', arch='small', drop_path_rate=0.3,
     layer_scale_init_value=1.0,
-    init_cfg=dict(type='Pretrained', checkpoint='checkpoints/convnext_small_1k_224.pth')))
+    init_cfg=dict(type='Pretrained', checkpoint='https://dl.fbaipublicfiles.com/convnext/convnext_small_1k_224.pth')))
 optim_wrapper = dict(paramwise_cfg=dict(decay_rate=0.9, decay_type='stage_wise', num_layers=12))

@@ -4,5 +4,5 @@ _base_ = 'mmdet::_base_/models/mask-rcnn_r50_fpn.py'
 model = dict(
     backbone=dict(
         _delete_=True, type='backbones.ResNet', depth=50, frozen_stages=1, norm_eval=True,
-        init_cfg=dict(type='Pretrained', checkpoint='checkpoints/resnet50-0676ba61.pth')),
+        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50')),
     neck=dict(in_channels=None))

@@ -7,7 +7,7 @@ model = dict(
     data_preprocessor=dict(size=(512, 512)),  # pads training crops to one batch shape
     backbone=dict(
         _delete_=True, type='backbones.ResNet', depth=50, norm_cfg=dict(type='SyncBN'),
-        init_cfg=dict(type='Pretrained', checkpoint='checkpoints/resnet50-0676ba61.pth')),
+        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50')),
     decode_head=dict(in_channels=None, num_classes=150),
     auxiliary_head=dict(in_channels=None, num_classes=150),
     # The paper's single-scale protocol: 512x512 windows, stride 341, over the image resized

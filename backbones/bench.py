@@ -1,0 +1,388 @@
+"""Measurements behind tools/benchmark.py: speed and peak memory of our backbones and whole
+models against the references, each side measured in the same run.
+
+Run as `python -m backbones.bench _peak|_train ...` it is the fresh child process in which
+one model's peak memory (and training step) is measured.
+"""
+import gc
+import statistics
+import subprocess
+import sys
+import time
+
+import timm
+import torch
+import torchvision
+from torchvision.models.feature_extraction import create_feature_extractor
+
+from backbones import ConvNeXt, ResNet
+from backbones.convnext import LayerNorm2d
+
+DEVICE = 'cuda' if torch.cuda.is_available() else 'cpu'
+
+
+def bench(fn, *, repeats: int, warmup: int = 2) -> float:
+    """Median wall time of fn() in milliseconds."""
+    with torch.inference_mode():
+        for _ in range(warmup):
+            fn()
+        times = []
+        for _ in range(repeats):
+            if torch.cuda.is_available():
+                torch.cuda.synchronize()
+            start = time.perf_counter()
+            fn()
+            if torch.cuda.is_available():
+                torch.cuda.synchronize()
+            times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def official_ln(x, weight, bias, eps=1e-6):
+    """The official repository's channels-first LayerNorm (mean/var by hand)."""
+    u = x.mean(1, keepdim=True)
+    s = (x - u).pow(2).mean(1, keepdim=True)
+    x = (x - u) / torch.sqrt(s + eps)
+    return weight[:, None, None] * x + bias[:, None, None]
+
+
+def layernorm(device, repeats):
+    print('| shape (N, C, H, W) | official (ms) | ours, NCHW (ms) | ours, channels_last (ms) | speed-up |')
+    print('| --- | --- | --- | --- | --- |')
+    for shape in [(8, 96, 56, 56), (8, 192, 28, 28), (8, 384, 14, 14), (8, 768, 7, 7),
+                  (2, 96, 200, 304)]:
+        ln = LayerNorm2d(shape[1], eps=1e-6).to(device)
+        x = torch.randn(shape, device=device)
+        x_cl = x.contiguous(memory_format=torch.channels_last)
+        torch.testing.assert_close(ln(x), official_ln(x, ln.weight, ln.bias), rtol=1e-4, atol=1e-4)
+        t_off = bench(lambda: official_ln(x, ln.weight, ln.bias), repeats=repeats)
+        t_ours = bench(lambda: ln(x), repeats=repeats)
+        t_cl = bench(lambda: ln(x_cl), repeats=repeats)
+        print(f'| {shape} | {t_off:.2f} | {t_ours:.2f} | {t_cl:.2f} | {t_off / t_ours:.2f}x |')
+
+
+def _backbone(name: str) -> torch.nn.Module:
+    return {
+        'ConvNeXt-T': lambda: ConvNeXt(arch='tiny'),
+        'timm convnext_tiny': lambda: timm.create_model('convnext_tiny', features_only=True),
+        'ResNet-50': lambda: ResNet(depth=50),
+        'torchvision resnet50': lambda: create_feature_extractor(
+            torchvision.models.resnet50(), ['layer1', 'layer2', 'layer3', 'layer4']),
+    }[name]()
+
+
+def _whole(name: str) -> tuple[torch.nn.Module, list]:
+    """A whole detector / segmentor (random weights) and the data samples predict() needs."""
+    from mmengine.config import Config
+
+    from backbones.flops import build_model
+    config, overrides = WHOLE[name]
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(overrides)
+    cfg.model.backbone.pop('init_cfg', None)
+    model = build_model(cfg)
+    h, w = WHOLE_SHAPES[cfg.default_scope]
+    meta = dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w), batch_input_shape=(h, w),
+                scale_factor=(1.0, 1.0), padding_size=[0, 0, 0, 0])
+    if cfg.default_scope == 'mmdet':
+        from mmdet.structures import DetDataSample as Sample
+    else:
+        from mmseg.structures import SegDataSample as Sample
+        model.test_cfg = Config(dict(mode='whole'))
+    return model, [Sample(metainfo=meta)]
+
+
+R50 = [256, 512, 1024, 2048]
+MMDET_R50 = {'model.backbone': dict(_delete_=True, type='mmdet.ResNet', depth=50, norm_eval=True),
+             'model.neck.in_channels': R50}
+MMSEG_R50 = {'model.backbone': dict(_delete_=True, type='mmseg.ResNet', depth=50),
+             'model.decode_head.in_channels': R50, 'model.auxiliary_head.in_channels': 1024}
+WHOLE = {  # name: (config, overrides)
+    'Mask R-CNN ConvNeXt-T': ('configs/mask_rcnn/mask-rcnn_convnext-t_fpn_1x_coco.py', {}),
+    'Mask R-CNN ResNet-50': ('configs/mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', {}),
+    'Mask R-CNN mmdet ResNet-50': ('configs/mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', MMDET_R50),
+    'UperNet ConvNeXt-T': ('configs/upernet/upernet_convnext-t_160k_ade20k-512x512.py', {}),
+    'UperNet ResNet-50': ('configs/upernet/upernet_r50_160k_ade20k-512x512.py', {}),
+    'UperNet mmseg ResNet-50': ('configs/upernet/upernet_r50_160k_ade20k-512x512.py', MMSEG_R50),
+}
+WHOLE_SHAPES = {'mmdet': (800, 1216), 'mmseg': (512, 512)}
+
+
+def _runner(kind: str, name: str, batch: int, h: int, w: int, channels_last: bool):
+    """fn() running one forward of the named model on random input, on `DEVICE`."""
+    if kind == 'backbone':
+        model, samples = _backbone(name), None
+    else:
+        model, samples = _whole(name)
+        h, w = WHOLE_SHAPES['mmdet' if 'R-CNN' in name else 'mmseg']
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    model = model.to(DEVICE).eval().to(memory_format=fmt)
+    x = torch.randn(batch, 3, h, w, device=DEVICE).contiguous(memory_format=fmt)
+    if samples is None:
+        return lambda: model(x)
+    return lambda: model.predict(x, samples * batch)
+
+
+def peak_mib(kind: str, name: str, batch: int, h: int, w: int, channels_last: bool) -> float:
+    """Peak memory of one forward above the loaded model and input: CUDA's allocator peak,
+    or on the CPU the growth of the process's peak RSS, measured in a fresh process."""
+    if DEVICE == 'cuda':
+        fn = _runner(kind, name, batch, h, w, channels_last)
+        torch.cuda.synchronize()
+        base = torch.cuda.memory_allocated()
+        torch.cuda.reset_peak_memory_stats()
+        with torch.inference_mode():
+            fn()
+        return (torch.cuda.max_memory_allocated() - base) / 2 ** 20
+    out = subprocess.run([sys.executable, '-m', 'backbones.bench', '_peak', kind, name,
+                          str(batch), str(h), str(w), str(int(channels_last))],
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-2000:])
+    return float(out.stdout.split()[-1])
+
+
+def _vm_hwm_kib() -> int:
+    """This process's peak RSS. (getrusage's ru_maxrss would carry the parent's peak over
+    fork + exec.)"""
+    with open('/proc/self/status') as f:
+        return int(next(line for line in f if line.startswith('VmHWM')).split()[1])
+
+
+def _peak_child(kind, name, batch, h, w, channels_last) -> None:
+    fn = _runner(kind, name, int(batch), int(h), int(w), channels_last == '1')
+    gc.collect()
+    base = _vm_hwm_kib()
+    with torch.inference_mode():
+        fn()
+    print((_vm_hwm_kib() - base) / 1024)  # KiB -> MiB
+
+
+def compare(kind: str, pairs, shapes, repeats: int) -> None:
+    print(f'| {kind} | input | layout | ours (ms) | reference (ms) | ours img/s | ratio | '
+          'ours peak MiB | reference peak MiB |')
+    print('| --- ' * 9 + '|')
+    for ours, ref in pairs:
+        for batch, h, w in shapes:
+            for cl in (False, True):
+                t = [bench(_runner(kind, n, batch, h, w, cl), repeats=repeats) for n in (ours, ref)]
+                mem = [peak_mib(kind, n, batch, h, w, cl) for n in (ours, ref)]
+                shape = (f'{batch}x{h}x{w}' if kind == 'backbone' else '1x{}x{}'.format(
+                    *WHOLE_SHAPES['mmdet' if 'R-CNN' in ours else 'mmseg']))
+                print(f'| {ours} vs {ref} | {shape} | '
+                      f'{"channels_last" if cl else "NCHW"} | {t[0]:.1f} | {t[1]:.1f} | '
+                      f'{1e3 * batch / t[0]:.2f} | {t[1] / t[0]:.2f}x | {mem[0]:.0f} | '
+                      f'{mem[1]:.0f} |', flush=True)
+
+
+def backbone(repeats):
+    compare('backbone', [('ConvNeXt-T', 'timm convnext_tiny'),
+                         ('ResNet-50', 'torchvision resnet50')],
+            [(8, 224, 224), (1, 800, 1216)], repeats)
+
+
+def model(repeats):
+    compare('model', [('Mask R-CNN ResNet-50', 'Mask R-CNN mmdet ResNet-50'),
+                      ('Mask R-CNN ConvNeXt-T', 'Mask R-CNN ResNet-50'),
+                      ('UperNet ResNet-50', 'UperNet mmseg ResNet-50'),
+                      ('UperNet ConvNeXt-T', 'UperNet ResNet-50')], [(1, 0, 0)], repeats)
+
+
+def precision(repeats):
+    """ConvNeXt-T backbone: fp32, bf16 autocast, torch.compile (fp32), at 8x224x224."""
+    x = torch.randn(8, 3, 224, 224, device=DEVICE)
+    net = ConvNeXt(arch='tiny').to(DEVICE).eval()
+    print('| ConvNeXt-T 8x224x224 | ms | img/s | vs fp32 | max abs diff vs fp32 |')
+    print('| --- | --- | --- | --- | --- |')
+    with torch.inference_mode():
+        ref = net(x)[-1]
+    t32 = bench(lambda: net(x), repeats=repeats)
+    print(f'| fp32 eager | {t32:.1f} | {8e3 / t32:.1f} | 1.00x | 0 |')
+
+    def bf16():
+        with torch.autocast(DEVICE, dtype=torch.bfloat16):
+            return net(x)
+    with torch.inference_mode():
+        diff = (bf16()[-1].float() - ref).abs().max().item()
+    t = bench(bf16, repeats=repeats)
+    print(f'| bf16 autocast | {t:.1f} | {8e3 / t:.1f} | {t32 / t:.2f}x | {diff:.3g} |')
+    start = time.perf_counter()
+    compiled = torch.compile(net)
+    with torch.inference_mode():
+        diff = (compiled(x)[-1] - ref).abs().max().item()
+    took = time.perf_counter() - start
+    t = bench(lambda: compiled(x), repeats=repeats)
+    print(f'| torch.compile fp32 (compiling took {took:.0f} s) | {t:.1f} | {8e3 / t:.1f} | '
+          f'{t32 / t:.2f}x | {diff:.3g} |')
+
+
+
+
+# -- whole-model training steps --------------------------------------------------------------
+# Ours against mmdet's / mmseg's own configs for the same model (their ConvNeXt is
+# mmpretrain's: those rows need the optional mmpretrain extra). Where the toolboxes have no
+# config of the same model (Cascade 4conv1fc-GIoU with ResNet-50), the reference is our config
+# with their backbone.
+MMDET_R50 = {'model.backbone': dict(_delete_=True, type='mmdet.ResNet', depth=50,
+                                    frozen_stages=1, norm_eval=True),
+             'model.neck.in_channels': R50}
+TRAIN = {  # name: (config, overrides, its reference's name)
+    'Mask R-CNN ConvNeXt-T': ('configs/mask_rcnn/mask-rcnn_convnext-t_fpn_1x_coco.py', {},
+                              'Mask R-CNN ConvNeXt-T, mmdet config'),
+    'Mask R-CNN ConvNeXt-T, mmdet config': (
+        'mmdet::convnext/mask-rcnn_convnext-t-p4-w7_fpn_amp-ms-crop-3x_coco.py', {}, None),
+    'Mask R-CNN ResNet-50': ('configs/mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', {},
+                             'Mask R-CNN ResNet-50, mmdet config'),
+    'Mask R-CNN ResNet-50, mmdet config': ('mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', {},
+                                           None),
+    'Cascade ConvNeXt-T': (
+        'configs/cascade_mask_rcnn/cascade-mask-rcnn_convnext-t_fpn_4conv1fc-giou_1x_coco.py', {},
+        'Cascade ConvNeXt-T, mmdet config'),
+    'Cascade ConvNeXt-T, mmdet config': (
+        'mmdet::convnext/cascade-mask-rcnn_convnext-t-p4-w7_fpn_4conv1fc-giou_amp-ms-crop-3x_coco.py',
+        {}, None),
+    'Cascade ResNet-50': (
+        'configs/cascade_mask_rcnn/cascade-mask-rcnn_r50_fpn_4conv1fc-giou_1x_coco.py', {},
+        'Cascade ResNet-50, mmdet backbone'),
+    'Cascade ResNet-50, mmdet backbone': (
+        'configs/cascade_mask_rcnn/cascade-mask-rcnn_r50_fpn_4conv1fc-giou_1x_coco.py', MMDET_R50,
+        None),
+    'UperNet ConvNeXt-T': ('configs/upernet/upernet_convnext-t_160k_ade20k-512x512.py', {},
+                           'UperNet ConvNeXt-T, mmseg config'),
+    'UperNet ConvNeXt-T, mmseg config': (
+        'mmseg::convnext/convnext-tiny_upernet_8xb2-amp-160k_ade20k-512x512.py', {}, None),
+    'UperNet ResNet-50': ('configs/upernet/upernet_r50_160k_ade20k-512x512.py', {},
+                          'UperNet ResNet-50, mmseg config'),
+    'UperNet ResNet-50, mmseg config': ('mmseg::upernet/upernet_r50_4xb4-160k_ade20k-512x512.py',
+                                        {}, None),
+}
+
+
+def train_config(name: str):
+    """The named config, prepared for this machine, without pretrained weights."""
+    from mmengine.config import Config
+    from mmengine.hub import get_config
+
+    from backbones.config import prepare
+    config, overrides, _ = TRAIN[name]
+    cfg = get_config(config) if '::' in config else Config.fromfile(config)
+    cfg.merge_from_dict(overrides)
+    cfg.model.backbone.pop('init_cfg', None)
+    cfg.model.pop('pretrained', None)
+    return prepare(cfg)
+
+
+def fake_batch(scope: str, batch: int, h: int, w: int, seed: int = 0) -> dict:
+    """One training batch as the data pipeline packs it: uint8 images and ground truth (COCO:
+    5 boxes with masks per image, 80 classes; ADE20K: a random 150-class label map)."""
+    import numpy as np
+    from mmengine.structures import InstanceData, PixelData
+    g = torch.Generator().manual_seed(seed)
+    meta = dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w), scale_factor=(1.0, 1.0),
+                flip=False, flip_direction=None)
+    inputs, samples = [], []
+    for _ in range(batch):
+        inputs.append(torch.randint(0, 256, (3, h, w), generator=g, dtype=torch.uint8))
+        if scope == 'mmseg':
+            from mmseg.structures import SegDataSample
+            sample = SegDataSample(metainfo=meta)
+            sample.gt_sem_seg = PixelData(data=torch.randint(0, 150, (1, h, w), generator=g))
+        else:
+            from mmdet.structures import DetDataSample
+            from mmdet.structures.mask import BitmapMasks
+            xy = torch.rand(5, 2, generator=g) * torch.tensor([w, h]) * 0.6
+            boxes = torch.cat([xy, xy + torch.rand(5, 2, generator=g) * torch.tensor([w, h]) * 0.3
+                               + 16], 1)
+            masks = np.zeros((5, h, w), np.uint8)
+            for m, (x1, y1, x2, y2) in zip(masks, boxes.int().tolist()):
+                m[y1:y2, x1:x2] = 1
+            sample = DetDataSample(metainfo=meta)
+            sample.gt_instances = InstanceData(
+                bboxes=boxes, labels=torch.randint(0, 80, (5,), generator=g),
+                masks=BitmapMasks(masks, h, w))
+        samples.append(sample)
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def _train_child(name: str, batch: str, h: str, w: str, variant: str, steps: str) -> None:
+    """Time `steps` training steps of one model (after warm-up), print a JSON line."""
+    import json
+
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import DefaultScope
+
+    from backbones.flops import build_model
+    cfg = train_config(name)
+    torch.backends.cudnn.benchmark = False  # RoI counts change every step (see docs)
+    model = build_model(cfg).train().to(DEVICE)
+    if variant in ('channels_last', 'compile+channels_last'):
+        model.backbone.to(memory_format=torch.channels_last)
+    if variant.startswith('compile'):
+        for part in ('backbone', 'neck' if hasattr(model, 'neck') else 'decode_head'):
+            getattr(model, part).compile(dynamic=None)
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    data = fake_batch(cfg.default_scope, int(batch), int(h), int(w))
+    sync = torch.cuda.synchronize if DEVICE == 'cuda' else (lambda: None)
+    gc.collect()
+    if DEVICE == 'cuda':  # peak above the model and the batch, optimizer state included
+        torch.cuda.reset_peak_memory_stats()
+        base = torch.cuda.memory_allocated()
+    else:
+        base = _vm_hwm_kib() * 1024
+    start = time.perf_counter()
+    for _ in range(2):  # warm-up (and compilation)
+        losses = model.train_step(data, optim)
+    sync()
+    warmup_s = time.perf_counter() - start
+    times = []
+    for _ in range(int(steps)):
+        sync()
+        t0 = time.perf_counter()
+        losses = model.train_step(data, optim)
+        sync()
+        times.append((time.perf_counter() - t0) * 1e3)
+    peak = (torch.cuda.max_memory_allocated() - base if DEVICE == 'cuda'
+            else _vm_hwm_kib() * 1024 - base)
+    print(json.dumps(dict(ms=statistics.median(times), peak_mib=peak / 2 ** 20,
+                          warmup_s=warmup_s, loss=float(sum(v for k, v in losses.items()
+                                                            if 'loss' in k)))))
+
+
+def train_step(name: str, batch: int, h: int, w: int, variant: str, steps: int) -> dict | None:
+    """The child's figures for one model, or None (with the reason printed) if it failed."""
+    import json
+    out = subprocess.run([sys.executable, '-m', 'backbones.bench', '_train', name, str(batch),
+                          str(h), str(w), variant, str(steps)], capture_output=True, text=True)
+    if out.returncode:
+        print(f'<!-- {name} ({variant}) failed: {out.stderr.strip().splitlines()[-1:]} -->')
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def train(repeats: int, *, det_shape: tuple[int, int, int], seg_shape: tuple[int, int, int],
+          variants: tuple[str, ...]) -> None:
+    """Whole-model training steps: ours (each variant) against its reference (eager, NCHW)."""
+    precision = 'AMP fp16' if DEVICE == 'cuda' else 'fp32'
+    print(f'| model ({precision}) | input | ours | ours (ms) | reference | reference (ms) | '
+          'ratio | ours img/s | peak MiB ours / ref |')
+    print('| --- ' * 9 + '|')
+    for name, (_, _, reference) in TRAIN.items():
+        if reference is None:
+            continue
+        batch, h, w = seg_shape if name.startswith('UperNet') else det_shape
+        ref = train_step(reference, batch, h, w, 'eager', repeats)
+        for variant in variants:
+            ours = train_step(name, batch, h, w, variant, repeats)
+            if ours is None:
+                continue
+            ratio = f"{ref['ms'] / ours['ms']:.2f}x" if ref else '-'
+            print(f"| {name} | {batch}x{h}x{w} | {variant} | {ours['ms']:.0f} | {reference} | "
+                  f"{ref['ms'] if ref else float('nan'):.0f} | {ratio} | "
+                  f"{1e3 * batch / ours['ms']:.2f} | {ours['peak_mib']:.0f} / "
+                  f"{ref['peak_mib'] if ref else float('nan'):.0f} |", flush=True)
+
+
+if __name__ == '__main__':
+    child = {'_peak': _peak_child, '_train': _train_child}[sys.argv[1]]
+    child(*sys.argv[2:])
