@@ -25,6 +25,7 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.runner import Runner as MMEngineRunner
 
+from .base import DenseBackbone
 from .registry import HOOKS, RUNNERS
 
 
@@ -42,6 +43,29 @@ class Runner(MMEngineRunner):
                                f'({type(model).__name__}) does not have')
             module.compile(dynamic=None)  # static first, dynamic after a shape changes
         return super().wrap_model(model_wrapper_cfg, model)
+
+    def _init_model_weights(self) -> None:
+        """Random init fills storage in memory order: with channels_last weights the same
+        seed would give other (equally distributed) values. Initialise in NCHW, then go back."""
+        backbone = getattr(getattr(self.model, 'module', self.model), 'backbone', None)
+        channels_last = self.cfg.get('channels_last') and backbone is not None
+        if channels_last:
+            backbone.to(memory_format=torch.contiguous_format)
+        super()._init_model_weights()
+        if channels_last:
+            backbone.to(memory_format=torch.channels_last)
+
+    def load_checkpoint(self, filename: str, map_location='cpu', strict: bool = False,
+                        revise_keys: list | None = None):
+        """MMEngine's, plus the official ConvNeXt detection / segmentation checkpoints' names
+        for our backbones' per-output norms (`backbone.norm{i}` -> `backbone.out_norms.{i}`),
+        so their released fine-tuned models evaluate with our configs."""
+        revise_keys = list(revise_keys or [(r'^module.', '')])
+        model = getattr(self.model, 'module', self.model)
+        if isinstance(getattr(model, 'backbone', None), DenseBackbone):
+            revise_keys.append((r'^backbone\.norm(\d)\.', r'backbone.out_norms.\1.'))
+        return super().load_checkpoint(filename, map_location=map_location, strict=strict,
+                                       revise_keys=revise_keys)
 
     def train(self):
         model = super().train()

@@ -80,3 +80,30 @@ def test_convert_tool_rejects_unknown_file_and_writes_nothing(tmp_path):
     assert run.returncode == 1
     assert 'not a ConvNeXt or ResNet checkpoint' in run.stderr
     assert not (tmp_path / 'dst.pth').exists()
+
+
+def test_official_detection_checkpoint_names_load_into_our_detector(tmp_path):
+    """The official ConvNeXt detection/segmentation checkpoints call the per-output norms
+    `backbone.norm{i}`; the Runner maps them to ours (tools/test.py CONFIG THEIR_CHECKPOINT)."""
+    import re
+
+    from mmengine.config import Config
+
+    from backbones.config import prepare
+    from backbones.runner import Runner
+    cfg = Config.fromfile(Path(__file__).resolve().parents[1] /
+                          'configs/demo/mask-rcnn_convnext-t_fpn_demo-shapes.py')
+    cfg.work_dir = str(tmp_path / 'work')
+    cfg.visualizer.name = 'visualizer_official_names'
+    runner = Runner.from_cfg(prepare(cfg))
+    g = torch.Generator().manual_seed(0)
+    state = {k: torch.randn(v.shape, generator=g) if v.is_floating_point() else v
+             for k, v in runner.model.state_dict().items()}
+    official = {re.sub(r'^backbone\.out_norms\.(\d)\.', r'backbone.norm\1.', k): v
+                for k, v in state.items()}
+    assert 'backbone.norm0.weight' in official and len(official) == len(state)
+    torch.save({'state_dict': official, 'meta': {}}, tmp_path / 'official.pth')
+    runner.load_checkpoint(str(tmp_path / 'official.pth'))
+    loaded = runner.model.state_dict()
+    for key, value in state.items():
+        assert torch.equal(loaded[key], value), key

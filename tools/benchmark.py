@@ -8,14 +8,14 @@
 
 Prints milliseconds per call (median of repeats), images/s, peak memory and ratios (>1.0
 means ours is faster), each side measured in the same run. Inference in fp32; training steps
-with AMP on CUDA, fp32 on the CPU. The measurements live in backbones/bench.py.
+with AMP on CUDA, fp32 on the CPU. The measurements live in backbones/bench.py and bench_train.py.
 """
 import argparse
 
 import _quiet  # noqa: F401  (first: hides third-party deprecation warnings)
 import torch
 
-from backbones import bench
+from backbones import bench, bench_train
 
 TRAIN_VARIANTS = ('eager', 'channels_last', 'compile', 'compile+channels_last')
 
@@ -30,8 +30,9 @@ def main() -> None:
                         help='train: detection batch (default 2x800x1216 on CUDA, 1x512x768 '
                         'on the CPU)')
     parser.add_argument('--seg-shape', type=int, nargs=3, metavar=('N', 'H', 'W'),
-                        default=(4, 512, 512) if gpu else (1, 512, 512),
-                        help='train: segmentation batch (default 4x512x512 on CUDA, 1x512x512)')
+                        default=(4, 512, 512) if gpu else (2, 512, 512),
+                        help='train: segmentation batch (default 4x512x512 on CUDA, 2x512x512 '
+                        "on the CPU; UperNet's pooling BatchNorm needs 2 images)")
     parser.add_argument('--variants', nargs='+', choices=TRAIN_VARIANTS, default=['eager'],
                         help='train: which of ours to measure against the reference')
     args = parser.parse_args()
@@ -40,7 +41,7 @@ def main() -> None:
     if args.what == 'layernorm':
         bench.layernorm(bench.DEVICE, args.repeats)
     elif args.what == 'train':
-        bench.train(args.repeats, det_shape=tuple(args.det_shape),
+        bench_train.train(args.repeats, det_shape=tuple(args.det_shape),
                     seg_shape=tuple(args.seg_shape), variants=tuple(args.variants))
     else:
         getattr(bench, args.what)(args.repeats)

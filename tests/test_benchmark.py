@@ -1,0 +1,38 @@
+"""tools/benchmark.py train measures real training steps (figures are for docs, not asserted):
+one model's child process trains on the fake batch and reports a finite loss and memory."""
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+from backbones.bench_train import TRAIN, fake_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_pair_has_its_reference():
+    for name, (_, _, reference) in TRAIN.items():
+        assert reference is None or TRAIN[reference][2] is None, name
+    assert sum(ref is not None for _, _, ref in TRAIN.values()) == 6
+
+
+def test_fake_batch_holds_boxes_inside_the_image_and_masks_under_them():
+    batch = fake_batch('mmdet', 2, 96, 128)
+    for image, sample in zip(batch['inputs'], batch['data_samples']):
+        assert image.shape == (3, 96, 128) and image.dtype == torch.uint8
+        boxes = sample.gt_instances.bboxes
+        assert (boxes[:, 2:] > boxes[:, :2]).all()
+        assert sample.gt_instances.masks.to_ndarray().sum() > 0
+
+
+def test_training_step_child_reports_its_figures():
+    run = subprocess.run([sys.executable, '-m', 'backbones.bench_train', '_train',
+                          'UperNet ResNet-50', '2', '128', '128', 'eager', '1'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    assert figures['ms'] > 0 and figures['peak_mib'] >= 0
+    assert math.isfinite(figures['loss']) and figures['loss'] > 0
