@@ -1,6 +1,8 @@
 """Training the demo detector on the CPU: the loss falls, AP rises well above chance, the
 checkpoint evaluates through tools/test.py, and torchrun runs two CPU processes."""
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -83,16 +85,20 @@ def test_convnext_demo_learns_the_task(data_root, tmp_path):
     assert metrics['coco/segm_mAP'] >= MASK_MAP_MIN, metrics
 
 
-def test_tools_test_reads_own_checkpoint_weights_only(trained, tmp_path):
+def test_tools_test_reads_own_checkpoint_by_url_weights_only(trained, tmp_path, http_server):
+    """tools/test.py CONFIG URL: downloaded into the hub cache, read weights-only, same AP."""
     work_dir, metrics, cfg = trained
     cfg.dump(tmp_path / 'demo.py')
-    ckpt = work_dir / f'iter_{ITERS}.pth'
-    run = subprocess.run([sys.executable, 'tools/test.py', str(tmp_path / 'demo.py'), str(ckpt),
-                          '--work-dir', str(tmp_path / 'eval')], cwd=ROOT, capture_output=True,
-                         text=True, timeout=600)
+    shutil.copy(work_dir / f'iter_{ITERS}.pth', http_server.root / 'demo_detector.pth')
+    env = dict(os.environ, TORCH_HOME=str(tmp_path / 'torch_home'))
+    run = subprocess.run([sys.executable, 'tools/test.py', str(tmp_path / 'demo.py'),
+                          f'{http_server.url}/demo_detector.pth', '--work-dir',
+                          str(tmp_path / 'eval')], cwd=ROOT, capture_output=True, text=True,
+                         timeout=600, env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     want = f"coco/bbox_mAP: {metrics['coco/bbox_mAP']:.4f}"
     assert want in run.stdout + run.stderr
+    assert (tmp_path / 'torch_home/hub/checkpoints/demo_detector.pth').is_file()
 
 
 def test_torchrun_two_cpu_processes(data_root, tmp_path):

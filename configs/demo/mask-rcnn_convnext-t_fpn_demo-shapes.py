@@ -1,8 +1,8 @@
 # Demo: Mask R-CNN with ConvNeXt-T from scratch on the embedded shapes set, a few CPU minutes.
 # Narrower FPN/heads (64 channels) and fewer RoIs than COCO's keep a CPU iteration short.
-# Without ImageNet weights ConvNeXt learns slowly: 300 iterations reach only box AP ~0.7 here
-# (lr 5e-4 or 1e-3 did no better), where the BatchNorm ResNet-50 beside it reaches 64; the
-# paper's recipes fine-tune from pretrained weights.
+# From scratch, 300 CPU iterations reach box AP 54.5 / mask AP 71.4 here (make demo,
+# 2026-11-23), the ResNet-50 demo beside it 64.9 / 81.0. (Before the backbones' layout contract,
+# channels_last-strided outputs scrambled mmcv's RoIAlign and this stayed at box AP ~1.)
 _base_ = [
     '../_base_/models/mask-rcnn_fpn.py', '../_base_/datasets/demo_shapes_instance.py',
     '../_base_/default_runtime.py'
