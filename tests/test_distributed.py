@@ -57,7 +57,11 @@ def config(tmp_path_factory):
 
 
 def _env(config: Path, **extra) -> dict:
-    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(config), str(ROOT)]), **extra)
+    """This interpreter's environment first on PATH (the scripts call torchrun), as an
+    activated virtual environment would have it."""
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get('PATH', '')])
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(config), str(ROOT)]),
+                **{'PATH': path, **extra})
 
 
 def _same_parameters(work_dir: Path, world: int) -> None:
@@ -102,7 +106,8 @@ def test_slurm_launcher_two_tasks(config, tmp_path):
          '--work-dir', str(work_dir)], cwd=ROOT,
         env=_env(config, SLURM_PROCID=str(rank), SLURM_NTASKS='2', SLURM_LOCALID=str(rank),
                  SLURM_NODELIST='node[1-2]', MASTER_PORT='29533',
-                 PATH=f'{bin_dir}{os.pathsep}{os.environ["PATH"]}'),
+                 PATH=os.pathsep.join([str(bin_dir), os.path.dirname(sys.executable),
+                                       os.environ['PATH']])),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for rank in (0, 1)]
     _wait(procs)
     _same_parameters(work_dir, 2)
