@@ -93,7 +93,9 @@ def _whole(name: str) -> tuple[torch.nn.Module, list]:
 
 
 R50 = [256, 512, 1024, 2048]
-MMDET_R50 = {'model.backbone': dict(_delete_=True, type='mmdet.ResNet', depth=50, norm_eval=True),
+# As our R-50 configs: stem and stage 1 frozen, BN statistics fixed (no effect on inference).
+MMDET_R50 = {'model.backbone': dict(_delete_=True, type='mmdet.ResNet', depth=50,
+                                    frozen_stages=1, norm_eval=True),
              'model.neck.in_channels': R50}
 MMSEG_R50 = {'model.backbone': dict(_delete_=True, type='mmseg.ResNet', depth=50),
              'model.decode_head.in_channels': R50, 'model.auxiliary_head.in_channels': 1024}

@@ -15,11 +15,9 @@ import time
 
 import torch
 
-from backbones.bench import DEVICE, R50, _vm_hwm_kib
+from backbones.bench import DEVICE, MMDET_R50, _vm_hwm_kib
+from backbones.runner import compile_targets, speed_up
 
-MMDET_R50 = {'model.backbone': dict(_delete_=True, type='mmdet.ResNet', depth=50,
-                                    frozen_stages=1, norm_eval=True),
-             'model.neck.in_channels': R50}
 TRAIN = {  # name: (config, overrides, its reference's name)
     'Mask R-CNN ConvNeXt-T': ('configs/mask_rcnn/mask-rcnn_convnext-t_fpn_1x_coco.py', {},
                               'Mask R-CNN ConvNeXt-T, mmdet config'),
@@ -100,7 +98,6 @@ def fake_batch(scope: str, batch: int, h: int, w: int, seed: int = 0) -> dict:
 
 def _train_child(name: str, batch: str, h: str, w: str, variant: str, steps: str) -> None:
     """Time `steps` training steps of one model (after warm-up), print a JSON line."""
-
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import DefaultScope
 
@@ -108,11 +105,8 @@ def _train_child(name: str, batch: str, h: str, w: str, variant: str, steps: str
     cfg = train_config(name)
     torch.backends.cudnn.benchmark = False  # RoI counts change every step (see docs)
     model = build_model(cfg).train().to(DEVICE)
-    if variant in ('channels_last', 'compile+channels_last'):
-        model.backbone.to(memory_format=torch.channels_last)
-    if variant.startswith('compile'):
-        for part in ('backbone', 'neck' if hasattr(model, 'neck') else 'decode_head'):
-            getattr(model, part).compile(dynamic=None)
+    speed_up(model, channels_last=variant.endswith('channels_last'),
+             compile_modules=compile_targets(cfg.model) if variant.startswith('compile') else ())
     with DefaultScope.overwrite_default_scope(cfg.default_scope):
         optim = build_optim_wrapper(model, cfg.optim_wrapper)
     data = fake_batch(cfg.default_scope, int(batch), int(h), int(w))

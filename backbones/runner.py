@@ -29,19 +29,33 @@ from .base import DenseBackbone
 from .registry import HOOKS, RUNNERS
 
 
+def compile_targets(model_cfg) -> list[str]:
+    """What --compile compiles: the backbone and the neck (detectors) or the decode head
+    (segmentors); the RoI heads, whose shapes change with every RoI count, stay eager."""
+    return ['backbone', 'neck' if 'neck' in model_cfg else 'decode_head']
+
+
+def speed_up(model: torch.nn.Module, *, channels_last: bool, compile_modules=()) -> None:
+    """The speed options, in place: the backbone's weights in channels_last (its outputs stay
+    contiguous NCHW by the layout contract), and torch.compile of the named submodules
+    (parameter names and checkpoints unchanged)."""
+    if channels_last:
+        model.backbone.to(memory_format=torch.channels_last)
+    for name in compile_modules:
+        module = getattr(model, name, None)
+        if module is None:
+            raise KeyError(f'compile_modules names {name!r}, which the model '
+                           f'({type(model).__name__}) does not have')
+        module.compile(dynamic=None)  # static first, dynamic after a shape changes
+
+
 @RUNNERS.register_module()
 class Runner(MMEngineRunner):
     """MMEngine's Runner with atomic checkpoint files and the speed options above."""
 
     def wrap_model(self, model_wrapper_cfg, model):
-        if self.cfg.get('channels_last'):
-            model.backbone.to(memory_format=torch.channels_last)
-        for name in self.cfg.get('compile_modules') or ():
-            module = getattr(model, name, None)
-            if module is None:
-                raise KeyError(f'compile_modules names {name!r}, which the model '
-                               f'({type(model).__name__}) does not have')
-            module.compile(dynamic=None)  # static first, dynamic after a shape changes
+        speed_up(model, channels_last=bool(self.cfg.get('channels_last')),
+                 compile_modules=self.cfg.get('compile_modules') or ())
         return super().wrap_model(model_wrapper_cfg, model)
 
     def _init_model_weights(self) -> None:

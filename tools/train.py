@@ -7,7 +7,7 @@ import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warning
 import torch
 
 from backbones.config import config_from_args, prepare, tool_parser
-from backbones.runner import Runner
+from backbones.runner import Runner, compile_targets
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     cfg.channels_last = args.channels_last or cfg.get('channels_last', False)
     if args.compile:
-        cfg.compile_modules = ['backbone', 'neck' if 'neck' in cfg.model else 'decode_head']
+        cfg.compile_modules = compile_targets(cfg.model)
     if args.resume:
         cfg.resume = True
         cfg.load_from = None if args.resume == 'auto' else args.resume
