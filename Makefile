@@ -7,7 +7,7 @@ install:
 	bash tools/install.sh
 
 demo: install
-	$(PY) tools/demo.py
+	$(PY) tools/study.py
 
 test: install
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -7,6 +7,7 @@ from .classifier import ImageClassifier
 from .checkpoint import (CheckpointError, allow_own_checkpoints, load_pretrained, read_state_dict,
                          save_atomic)
 from .convnext import ConvNeXt
+from .imagenet import Accuracy, ImageFolderDataset
 from .datasets import (CheckedADE20KDataset, CheckedCocoDataset, CheckedSegDataset,
                        LoadSegAnnotations)
 from .optim import LayerDecayOptimWrapperConstructor
@@ -17,7 +18,7 @@ from .runner import CheckFiniteLossHook, RNGStateHook, Runner
 
 allow_own_checkpoints()
 
-__all__ = ['CheckFiniteLossHook', 'CheckedADE20KDataset', 'CheckedCocoDataset',
+__all__ = ['Accuracy', 'CheckFiniteLossHook', 'ImageFolderDataset', 'CheckedADE20KDataset', 'CheckedCocoDataset',
            'CheckedSegDataset', 'CheckpointError', 'ConvNeXt', 'LayerDecayOptimWrapperConstructor',
            'ImageClassifier', 'LoadSegAnnotations', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet',
            'Runner', 'allow_own_checkpoints', 'load_pretrained', 'read_state_dict', 'save_atomic']

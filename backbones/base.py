@@ -122,6 +122,25 @@ class DenseBackbone(BaseModule):
                     pairs.append((downsample, 0 if decay_type == 'stage_wise' else layer))
         return {id(p): layer for m, layer in pairs for p in m.parameters()}
 
+    # -- the ImageNet classifier around the trunk (backbones.ImageClassifier) ------------
+    def classifier_norm(self) -> nn.Module | None:
+        """The norm the released classifier applies after global pooling (None: none)."""
+        return None
+
+    @staticmethod
+    def classifier_keys(state: dict) -> dict:
+        """The classifier's own tensors of a release state dict, under the classifier's names
+        (`norm.*`, `head.*`); the trunk's are `convert_state_dict`'s."""
+        return {k: v for k, v in state.items() if k.startswith(('norm.', 'head.'))}
+
+    @staticmethod
+    def release_state_dict(state: dict) -> dict:
+        """The classifier's state dict (`backbone.*`, `norm.*`, `head.*`) under the names of
+        this backbone's official release (the inverse of the two methods above)."""
+        return {k.removeprefix('backbone.'): v for k, v in state.items()}
+
+    release_wrapper: str | None = None  # the key the release file nests its tensors under
+
     # -- weights -------------------------------------------------------------------------
     @staticmethod
     def convert_state_dict(state: dict) -> dict:

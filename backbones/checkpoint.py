@@ -8,12 +8,14 @@ A checkpoint is named as the OpenMMLab and timm configs name it (`local_checkpoi
 - `http(s)://...`: downloaded once into torch's hub cache ($TORCH_HOME/hub/checkpoints, as
   torchvision and mmengine do) with a progress bar, to a temporary file renamed when complete,
   and checked against the sha256 prefix in the file name where it has one
-  (`resnet50-0676ba61.pth`, torchvision's convention);
+  (`resnet50-0676ba61.pth`, torchvision's convention); a name without one is cached with a
+  hash of its URL beside it (`iter_20.url-1a2b3c4d5e.pth`), so two URLs never share a file;
 - `torchvision://NAME` and `open-mmlab://NAME`: MMEngine's names for those releases' URLs;
 - `timm/NAME` (a Hugging Face hub id of timm's): read through timm's own pretrained loader.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import os.path as osp
 import pickle
@@ -68,11 +70,16 @@ def local_checkpoint(name: str | os.PathLike, *, progress: bool = True) -> Path:
     filename = osp.basename(urlparse(name).path)
     if not filename:
         raise CheckpointError(f'{name}: the URL names no file')
+    match = torch.hub.HASH_REGEX.search(filename)  # torchvision: name-<sha256 prefix>.pth
+    if not (match and match.group(1)):
+        # Names like iter_20.pth recur across URLs: key the cached file by its URL. A name
+        # with its content's hash in it (torchvision's) identifies the file by itself.
+        stem, ext = osp.splitext(filename)
+        filename = f'{stem}.url-{hashlib.sha256(name.encode()).hexdigest()[:10]}{ext}'
     cached = Path(torch.hub.get_dir()) / 'checkpoints' / filename
     if cached.is_file():
         return cached
     cached.parent.mkdir(parents=True, exist_ok=True)
-    match = torch.hub.HASH_REGEX.search(filename)  # torchvision: name-<sha256 prefix>.pth
     MMLogger.get_current_instance().info(f'downloading {name} to {cached}')
     try:
         # Writes to a temporary file beside `cached` and renames it when complete and checked.
@@ -106,12 +113,13 @@ def _timm_state_dict(name: str) -> dict:
             'HF_HUB_OFFLINE=1, or convert them to a local file') from err
 
 
-def read_state_dict(path: str | os.PathLike, *, weights_only: bool = True) -> dict:
+def read_state_dict(path: str | os.PathLike, *, weights_only: bool = True,
+                    backbone_only: bool = True) -> dict:
     """Return the flat tensor dict stored in checkpoint `path` (a file, URL or hub name, see
     the module's doc), unwrapped from common containers.
 
-    A detector/segmentor checkpoint (keys `backbone.*`) yields its backbone part only;
-    DataParallel's `module.` prefix is removed.
+    A detector/segmentor/classifier checkpoint (keys `backbone.*`) yields its backbone part
+    only, unless `backbone_only=False`; DataParallel's `module.` prefix is removed.
     """
     if os.fspath(path).startswith('timm/'):
         obj = _timm_state_dict(os.fspath(path))
@@ -127,7 +135,7 @@ def read_state_dict(path: str | os.PathLike, *, weights_only: bool = True) -> di
     if not state:
         raise CheckpointError(f'{path} holds no tensors')
     state = _strip_prefix(state, 'module.')
-    if any(k.startswith('backbone.') for k in state):
+    if backbone_only and any(k.startswith('backbone.') for k in state):
         state = OrderedDict((k[len('backbone.'):], v) for k, v in state.items()
                             if k.startswith('backbone.'))
     return state
@@ -159,13 +167,16 @@ def _strip_prefix(state: dict, prefix: str) -> dict:
 
 
 def load_pretrained(model: torch.nn.Module, path: str | os.PathLike, *,
-                    convert: Callable[[dict], dict], weights_only: bool = True) -> dict:
+                    convert: Callable[[dict], dict], weights_only: bool = True,
+                    strict: bool = False) -> dict:
     """Load `path` into `model` after `convert` maps its keys to the model's names.
 
-    Raises CheckpointError when no key matches or a shape differs; reports missing and
-    unexpected keys by name in the log. Returns {'missing': [...], 'unexpected': [...]}.
+    Raises CheckpointError when no key matches or a shape differs, and with `strict` when
+    any tensor of the model is not in the file or the file has tensors the model lacks;
+    otherwise reports missing and unexpected keys by name in the log.
+    Returns {'missing': [...], 'unexpected': [...]}.
     """
-    state = convert(read_state_dict(path, weights_only=weights_only))
+    state = convert(read_state_dict(path, weights_only=weights_only, backbone_only=not strict))
     own = model.state_dict()
     matched = [k for k in state if k in own]
     if not matched:
@@ -178,6 +189,15 @@ def load_pretrained(model: torch.nn.Module, path: str | os.PathLike, *,
     if wrong_shape:
         raise CheckpointError(f'{path} does not fit {type(model).__name__} '
                               f'(another arch or depth?): ' + '; '.join(wrong_shape[:5]))
+    if strict:
+        missing = sorted(set(own) - set(state))
+        unexpected = sorted(set(state) - set(own))
+        if missing or unexpected:
+            raise CheckpointError(
+                f'{path} does not hold exactly the tensors of {type(model).__name__}: '
+                + '; '.join(f'{n} {kind} (first: {", ".join(keys[:5])})' for kind, keys, n in
+                            (('missing', missing, len(missing)),
+                             ('unexpected', unexpected, len(unexpected))) if keys))
     result = model.load_state_dict(state, strict=False)
     report = {'missing': list(result.missing_keys), 'unexpected': list(result.unexpected_keys)}
     logger = MMLogger.get_current_instance()

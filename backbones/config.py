@@ -67,8 +67,14 @@ def backbone_outputs(cfg: Config) -> list[int]:
         return channels
     kind = cfg.model.backbone.get('type')
     try:
+        backbone = _build_backbone(cfg, 'cpu')
+    except KeyError:
+        raise
+    except Exception as err:  # noqa: BLE001 - the constructor's own error, passed on as such
+        raise ValueError(f'model.backbone ({kind}) cannot be built: {type(err).__name__}: {err}'
+                         + _stale_keys_hint(err)) from err
+    try:
         with torch.no_grad():
-            backbone = _build_backbone(cfg, 'cpu')
             channels = _declared(backbone)
             if channels is None:
                 backbone.eval()  # (some return None from train(): no chaining)
@@ -83,6 +89,17 @@ def backbone_outputs(cfg: Config) -> list[int]:
                         f'({type(err).__name__}: {err}): write every neck / head in_channels'
                         ) from err
     return channels
+
+
+def _stale_keys_hint(err: Exception) -> str:
+    """A keyword the backbone does not take is often left over from the type it replaced."""
+    import re
+    match = re.search(r"unexpected keyword argument '(\w+)'", str(err))
+    if not match:
+        return ''
+    return (f". '{match[1]}' may be left from the backbone this config had before: when "
+            'changing model.backbone.type on the command line, add model.backbone._delete_=True '
+            'and give every argument of the new backbone')
 
 
 def fit_in_channels(cfg: Config) -> Config:
@@ -188,10 +205,19 @@ class CPUDistributedDataParallel(MMDistributedDataParallel):
         super().__init__(module=module, device_ids=None, **kwargs)
 
 
+def check_counts(cfg: Config) -> None:
+    """Iteration and epoch counts below 1 would train nothing and exit 0: refuse them."""
+    for key in ('max_iters', 'max_epochs', 'val_interval'):
+        value = (cfg.get('train_cfg') or {}).get(key)
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise ValueError(f'train_cfg.{key}={value!r}: must be a whole number >= 1')
+
+
 def prepare(cfg: Config) -> Config:
     """Everything a config needs before MMEngine's Runner builds it. A `load_from` URL (or
     torchvision:// / open-mmlab:// name) is fetched into torch's hub cache first
     (backbones.checkpoint.local_checkpoint), so the Runner reads a local file."""
+    check_counts(cfg)
     load_from = cfg.get('load_from')
     if isinstance(load_from, str) and '://' in load_from:
         cfg.load_from = str(local_checkpoint(load_from))

@@ -86,6 +86,8 @@ class ConvNeXt(DenseBackbone):
         layer_scale_init_value: initial layer scale (0 disables layer scale).
         frozen_stages: -1 nothing, 0 the stem, k the stem and stages 1..k.
         with_cp: gradient checkpointing of every block.
+        norm_outputs: give each output its LayerNorm (dense prediction). False for the
+            ImageNet classifier's trunk, whose LayerNorm follows the pooling.
     """
     arch_settings = {
         'tiny': dict(depths=(3, 3, 9, 3), channels=(96, 192, 384, 768)),
@@ -97,7 +99,7 @@ class ConvNeXt(DenseBackbone):
 
     def __init__(self, *, arch: str | dict = 'tiny', out_indices: Sequence[int] = (0, 1, 2, 3),
                  drop_path_rate: float = 0.0, layer_scale_init_value: float = 1e-6,
-                 frozen_stages: int = -1, with_cp: bool = False,
+                 frozen_stages: int = -1, with_cp: bool = False, norm_outputs: bool = True,
                  init_cfg: dict | None = None) -> None:
         depths, channels = self._parse_arch(arch)
         self.stage_channels = channels
@@ -127,7 +129,8 @@ class ConvNeXt(DenseBackbone):
         # Dense prediction: every returned map gets its own LayerNorm (the classifier's final
         # norm and head are not part of the trunk).
         self.out_norms = nn.ModuleDict(
-            {str(i): LayerNorm2d(channels[i], eps=1e-6) for i in self.out_indices})
+            {str(i): LayerNorm2d(channels[i], eps=1e-6) for i in self.out_indices}
+            if norm_outputs else {})
         self._freeze()
 
     @classmethod
@@ -148,7 +151,7 @@ class ConvNeXt(DenseBackbone):
         for i, (downsample, stage) in enumerate(zip(self.downsample_layers, self.stages)):
             x = stage(downsample(x))
             if i in self.out_indices:
-                outs.append(self.out_norms[str(i)](x))
+                outs.append(self.out_norms[str(i)](x) if self.out_norms else x)
         return tuple(outs)
 
     def _stage_modules(self, index: int) -> list[nn.Module]:
@@ -169,6 +172,20 @@ class ConvNeXt(DenseBackbone):
             if isinstance(m, (nn.Conv2d, nn.Linear)):
                 trunc_normal_(m.weight, std=0.02)
                 nn.init.zeros_(m.bias)
+
+    def classifier_norm(self) -> nn.Module:
+        # official: features -> global average pool -> LayerNorm -> Linear
+        return nn.LayerNorm(self.stage_channels[-1], eps=1e-6)
+
+    release_wrapper = 'model'  # the official files: {'model': state dict}
+
+    @staticmethod
+    def classifier_keys(state: dict) -> dict:
+        """Official `norm.*` / `head.*`; timm's `head.norm.*` / `head.fc.*`."""
+        if 'stem.0.weight' in state:  # timm
+            return {k.replace('head.fc.', 'head.').replace('head.norm.', 'norm.'): v
+                    for k, v in state.items() if k.startswith(('head.norm.', 'head.fc.'))}
+        return DenseBackbone.classifier_keys(state)
 
     @staticmethod
     def convert_state_dict(state: dict) -> dict:

@@ -2,10 +2,16 @@
 
 `make_coco_shapes(root)` writes a COCO-format instance-segmentation set: small images of
 circles, squares and triangles (each class in its own hue family) on textured backgrounds,
-with polygon and RLE masks, some crowd regions and some empty images. Same seed, same bytes.
+with polygon and RLE masks, some crowd regions and some empty images; `make_ade_shapes` the
+same kind of images as an ADE20K-layout semantic set; `make_cls_shapes` the demo's
+"ImageNet": one shape per image in ImageNet's folder layout, eight shape classes (the three
+downstream ones among them) in random colours, so that only the shape tells the class and
+pretraining has to learn what the downstream tasks need: outlines, corners, shapes.
+Same seed, same bytes.
 """
 from __future__ import annotations
 
+import colorsys
 import json
 import math
 import os
@@ -30,11 +36,32 @@ def _background(rng: np.random.Generator, size: int) -> np.ndarray:
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
+# Vertex count and the radius of each vertex (as a fraction of r) of every shape kind.
+_OUTLINES = {'circle': (32, (1,)), 'square': (4, (1,)), 'triangle': (3, (1,)),
+             'pentagon': (5, (1,)), 'hexagon': (6, (1,)), 'star': (10, (1, 0.45)),
+             'cross': (12, (1, 0.5, 1)), 'ellipse': (32, (1,))}
+
+
 def _polygon(kind: str, cx: float, cy: float, r: float, angle: float) -> list[float]:
-    n = {'circle': 32, 'square': 4, 'triangle': 3}[kind]
+    n, radii = _OUTLINES[kind]
     start = angle + (math.pi / 4 if kind == 'square' else 0)
-    pts = [(cx + r * math.cos(start + 2 * math.pi * k / n),
-            cy + r * math.sin(start + 2 * math.pi * k / n)) for k in range(n)]
+    if kind == 'cross':  # a plus sign: arm ends at r, inner corners at r / 2
+        corners = [(1, 0.35), (0.35, 0.35), (0.35, 1)]
+        pts = []
+        for q in range(4):
+            c, s = math.cos(start + q * math.pi / 2), math.sin(start + q * math.pi / 2)
+            pts += [(cx + r * (u * c - v * s), cy + r * (u * s + v * c)) for u, v in
+                    [(1, -0.35), *corners[:2]]]
+        return [round(v, 2) for p in pts for v in p]
+    squash = 0.55 if kind == 'ellipse' else 1.0
+    pts = []
+    for k in range(n):
+        t = start + 2 * math.pi * k / n
+        rk = r * radii[k % len(radii)]
+        x, y = rk * math.cos(2 * math.pi * k / n), rk * math.sin(2 * math.pi * k / n) * squash
+        a = start
+        pts.append((cx + x * math.cos(a) - y * math.sin(a), cy + x * math.sin(a) + y * math.cos(a))
+                   if kind == 'ellipse' else (cx + rk * math.cos(t), cy + rk * math.sin(t)))
     return [round(v, 2) for p in pts for v in p]
 
 
@@ -156,6 +183,35 @@ def make_ade_shapes(root: str | os.PathLike, *, num_train: int = 200, num_val: i
             name = f'{split}_{idx:04d}'
             img.save(tmp / 'images' / split / f'{name}.jpg', quality=95)
             Image.fromarray(label).save(tmp / 'annotations' / split / f'{name}.png')
+    if root.exists():
+        raise FileExistsError(f'{root} exists: remove it to write the demo set again')
+    tmp.rename(root)
+    return root
+
+
+CLS_SHAPES = ('circle', 'cross', 'ellipse', 'hexagon', 'pentagon', 'square', 'star', 'triangle')
+
+
+def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (250, 50),
+                    size: int = 64, seed: int = 0) -> Path:
+    """Write root/{train,val}/<shape>/<n>.JPEG (ImageNet's layout and suffix): one shape of a
+    random colour per image, radius 20-42% of the image, on the downstream sets' textured
+    backgrounds; `per_class` images per class in train and val. Written to a temporary
+    folder, then renamed: an interrupted run leaves no half set behind."""
+    root = Path(root)
+    tmp = root.with_name(root.name + '.tmp')
+    rng = np.random.default_rng(seed)
+    for split, count in zip(('train', 'val'), per_class):
+        for label, kind in enumerate(CLS_SHAPES):
+            (tmp / split / kind).mkdir(parents=True, exist_ok=True)
+            for idx in range(count):
+                img = Image.fromarray(_background(rng, size))
+                r = float(rng.uniform(0.2, 0.42) * size)
+                cx, cy = rng.uniform(r, size - r, 2)
+                rgb = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.5, 1), rng.uniform(0.6, 1))
+                _draw(img, _polygon(kind, cx, cy, r, float(rng.uniform(0, 2 * math.pi))),
+                      tuple(int(255 * c) for c in rgb))
+                img.save(tmp / split / kind / f'{split}_{label}_{idx:04d}.JPEG', quality=95)
     if root.exists():
         raise FileExistsError(f'{root} exists: remove it to write the demo set again')
     tmp.rename(root)

@@ -6,6 +6,7 @@ class serves detection and segmentation configs alike.
 """
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
+from mmengine.registry import METRICS as MMENGINE_METRICS
 from mmengine.registry import MODEL_WRAPPERS as MMENGINE_MODEL_WRAPPERS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
@@ -26,3 +27,4 @@ TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS, scope='backbones'
                       locations=['backbones'])
 HOOKS = Registry('hook', parent=MMENGINE_HOOKS, scope='backbones', locations=['backbones'])
 RUNNERS = Registry('runner', parent=MMENGINE_RUNNERS, scope='backbones', locations=['backbones'])
+METRICS = Registry('metric', parent=MMENGINE_METRICS, scope='backbones', locations=['backbones'])

@@ -5,6 +5,7 @@ timm's ResNets share, so both release formats load once the classifier `fc` is d
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import torch
@@ -170,6 +171,21 @@ class ResNet(DenseBackbone):
         for m in self.modules():
             if isinstance(m, BasicBlock):
                 nn.init.zeros_((m.bn3 if isinstance(m, Bottleneck) else m.bn2).weight)
+
+    @staticmethod
+    def classifier_keys(state: dict) -> dict:
+        """torchvision's / timm's `fc.*` is the classifier's `head.*` (no norm)."""
+        return {'head.' + k[3:]: v for k, v in state.items() if k.startswith('fc.')}
+
+    @staticmethod
+    def release_state_dict(state: dict) -> dict:
+        """torchvision's names: `layers.N.` -> `layerN+1.`, `head.` -> `fc.`."""
+        out = {}
+        for key, value in state.items():
+            key = re.sub(r'^backbone\.layers\.(\d)\.', lambda m: f'layer{int(m[1]) + 1}.', key)
+            out[re.sub(r'^(backbone|head)\.', lambda m: '' if m[1] == 'backbone' else 'fc.',
+                       key)] = value
+        return out
 
     @staticmethod
     def convert_state_dict(state: dict) -> dict:

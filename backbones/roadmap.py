@@ -110,11 +110,13 @@ class RoadmapNet(DenseBackbone):
         out_indices: stages to return; LayerNorm designs give each its own LayerNorm.
         drop_path_rate: stochastic depth of the last block, rising linearly from 0.
         frozen_stages, norm_eval: as for ResNet.
+        norm_outputs: LayerNorm designs give each output its LayerNorm (False: the
+            ImageNet classifier's trunk, whose LayerNorm follows the pooling).
     """
 
     def __init__(self, *, step: str = 'separate_downsampling',
                  out_indices: Sequence[int] = (0, 1, 2, 3), drop_path_rate: float = 0.0,
-                 frozen_stages: int = -1, norm_eval: bool = False,
+                 frozen_stages: int = -1, norm_eval: bool = False, norm_outputs: bool = True,
                  init_cfg: dict | None = None) -> None:
         spec = step_spec(step)
         self.step, self.spec = step, spec
@@ -150,7 +152,7 @@ class RoadmapNet(DenseBackbone):
         self.downsamples, self.stages = self.downsamples[:last], self.stages[:last]
         self.out_norms = nn.ModuleDict(
             {str(i): LayerNorm2d(widths[i + 1], eps=1e-6) for i in self.out_indices}
-            if spec['norm'] == 'ln' else {})
+            if spec['norm'] == 'ln' and norm_outputs else {})
         self._freeze()
 
     def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -172,6 +174,9 @@ class RoadmapNet(DenseBackbone):
     def _lr_stages(self):
         return [self.stem], [(d if i else None, list(s))
                              for i, (d, s) in enumerate(zip(self.downsamples, self.stages))]
+
+    def classifier_norm(self) -> nn.Module | None:
+        return nn.LayerNorm(self.stage_channels[-1], eps=1e-6) if self.spec['norm'] == 'ln' else None
 
     def _init_random(self) -> None:
         for m in self.modules():

@@ -26,6 +26,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner as MMEngineRunner
 
 from .base import DenseBackbone
+from .checkpoint import load_pretrained
 from .registry import HOOKS, RUNNERS
 
 
@@ -73,9 +74,14 @@ class Runner(MMEngineRunner):
                         revise_keys: list | None = None):
         """MMEngine's, plus the official ConvNeXt detection / segmentation checkpoints' names
         for our backbones' per-output norms (`backbone.norm{i}` -> `backbone.out_norms.{i}`),
-        so their released fine-tuned models evaluate with our configs."""
+        so their released fine-tuned models evaluate with our configs. A classifier reads
+        the file as a release (official / timm / torchvision names), every tensor required."""
         revise_keys = list(revise_keys or [(r'^module.', '')])
         model = getattr(self.model, 'module', self.model)
+        if hasattr(model, 'convert_release'):  # ImageClassifier: a release, whole and strict
+            load_pretrained(model, filename, convert=model.convert_release, strict=True,
+                            weights_only=not os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'))
+            return {}
         if isinstance(getattr(model, 'backbone', None), DenseBackbone):
             revise_keys.append((r'^backbone\.norm(\d)\.', r'backbone.out_norms.\1.'))
         return super().load_checkpoint(filename, map_location=map_location, strict=strict,

@@ -46,7 +46,8 @@ def test_url_downloads_once_then_loads_from_the_cache(http_server, hub):
     state = _official_convnext_file(http_server.root / 'convnext_tiny_1k_224.pth')
     url = f'{http_server.url}/convnext_tiny_1k_224.pth'
     first = _pretrained(url)
-    cached = hub / 'convnext_tiny_1k_224.pth'
+    digest = hashlib.sha256(url.encode()).hexdigest()[:10]
+    cached = hub / f'convnext_tiny_1k_224.url-{digest}.pth'  # readable name, keyed by URL
     assert cached.is_file() and not [p for p in hub.iterdir() if p != cached]  # no temp left
     http_server.stop()  # the second load needs no network
     second = _pretrained(url)
@@ -130,3 +131,19 @@ def test_timm_hub_name_through_timms_loader(tmp_path):
     assert run.returncode == 1 and not (tmp_path / 'small.pth').exists()
     assert 'timm/convnext_small.fb_in1k: timm could not fetch its weights' in run.stderr
     assert 'HF_HUB_OFFLINE' in run.stderr
+
+
+def test_two_urls_with_the_same_file_name_never_share_a_cached_file(http_server, hub):
+    """MMEngine names checkpoints iter_N.pth in every work dir: two URLs ending in the same
+    name are two files in the cache, each loading its own weights."""
+    states = []
+    for run in ('run_a', 'run_b'):
+        (http_server.root / run).mkdir()
+        states.append(_official_convnext_file(http_server.root / run / 'iter_20.pth'))
+        torch.manual_seed(len(states))
+    assert not torch.equal(states[0]['stages.0.0.dwconv.weight'], states[1]['stages.0.0.dwconv.weight'])
+    for run, state in zip(('run_a', 'run_b'), states):
+        model = _pretrained(f'{http_server.url}/{run}/iter_20.pth')
+        torch.testing.assert_close(model.state_dict()['stages.0.0.dwconv.weight'],
+                                   state['stages.0.0.dwconv.weight'], rtol=0, atol=0)
+    assert len(list(hub.glob('iter_20.url-*.pth'))) == 2

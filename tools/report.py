@@ -8,7 +8,6 @@ the paper's input size). Prints a Markdown table; `--out` also writes it to a fi
 """
 import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
-import json
 import os.path as osp
 from glob import glob
 
@@ -16,22 +15,11 @@ from mmengine.config import Config
 
 from backbones.flops import build_model, count
 from backbones.paper import PAPER, paper_shape
+from backbones.study import latest_metrics
 
 METRICS = {'box AP': 'coco/bbox_mAP', 'mask AP': 'coco/segm_mAP', 'mIoU': 'mIoU'}
 COLUMNS = ['box AP', 'mask AP', 'mIoU', 'params (M)', 'GFLOPs']
 PAPER_KEYS = ['box_ap', 'mask_ap', 'miou', 'params_m', 'gflops']
-
-
-def latest_metrics(work_dir: str) -> dict:
-    """The last logged line holding an evaluation metric, from every run in the work dir."""
-    found = {}
-    for path in sorted(glob(osp.join(work_dir, '*', 'vis_data', '*.json'))):
-        with open(path) as f:
-            for line in f:
-                record = json.loads(line)
-                if any(key in record for key in METRICS.values()):
-                    found = record
-    return found
 
 
 def describe(cfg: Config) -> tuple[str, str]:

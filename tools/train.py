@@ -4,6 +4,8 @@
     torchrun --nproc_per_node 2 tools/train.py CONFIG --launcher pytorch
 """
 import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+import os.path as osp
+
 import torch
 
 from backbones.config import config_from_args, prepare, tool_parser
@@ -29,6 +31,9 @@ def main() -> None:
     cfg.channels_last = args.channels_last or cfg.get('channels_last', False)
     if args.compile:
         cfg.compile_modules = compile_targets(cfg.model)
+    if args.resume == 'auto' and not osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint')):
+        parser.error(f'--resume: nothing to resume in {cfg.work_dir} (no last_checkpoint there); '
+                     'leave out --resume to train from scratch, or give a checkpoint: --resume CKPT')
     if args.resume:
         cfg.resume = True
         cfg.load_from = None if args.resume == 'auto' else args.resume

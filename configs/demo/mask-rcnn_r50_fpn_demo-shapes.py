@@ -3,4 +3,5 @@
 # make demo 2026-11-23).
 _base_ = './mask-rcnn_convnext-t_fpn_demo-shapes.py'
 model = dict(backbone=dict(_delete_=True, type='backbones.ResNet', depth=50))
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
+optim_wrapper = dict(_delete_=True, type='OptimWrapper', clip_grad=dict(max_norm=10),
+                     optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05))  # no layer decay

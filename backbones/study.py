@@ -1,0 +1,381 @@
+"""The paper's experiment: pretrain, export as the release is written, fine-tune, compare.
+
+One `Run` is one config trained and tested in its own work dir. The demo plan (`demo_plan`)
+pretrains ConvNeXt-T's and ResNet-50's ImageNet classifiers on the demo's classification
+set, exports each as its official release file (backbones.ImageClassifier.export_release),
+and fine-tunes Mask R-CNN and UperNet from those files and from scratch: same configs,
+schedule, seed and data; only `init_cfg` differs. The paper plan (`paper_plan`) names the
+same eight fine-tuning runs at full scale (COCO 3x, ADE20K 160k) from the official weights,
+for a cluster; `collect` reads their work dirs into the same table and figure.
+
+Each run executes in a subprocess (`python -m backbones.study CONFIG WORK_DIR`), which writes
+`result.json` in its work dir last and atomically: a run that has one is finished and is
+reused unless its inputs changed or a redo is asked for. `schedule` runs them, `jobs` at a
+time with the cores split between them, and prints progress with an ETA per run.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from glob import glob
+
+from .paper import PAPER
+
+METRICS = {'detection': (('box AP', 'coco/bbox_mAP', 100), ('mask AP', 'coco/segm_mAP', 100)),
+           'segmentation': (('mIoU', 'mIoU', 1),), 'pretraining': (('top-1', 'cls/top1', 1),)}
+STUDY_DIR = 'work_dirs/study'
+
+
+@dataclass(frozen=True)
+class Run:
+    backbone: str  # 'ConvNeXt-T' | 'ResNet-50'
+    task: str  # 'pretraining' | 'detection' | 'segmentation'
+    init: str  # 'scratch' | 'pretrained'
+    config: str
+    cfg_options: tuple = ()  # (key, value) pairs applied to the config
+    export: str | None = None  # pretraining: where the release-format weights go
+    needs: str | None = None  # a file another run writes first (the pretrained weights)
+
+    @property
+    def name(self) -> str:
+        scratch_of_pretrained = self.init == 'scratch' and self.cfg_options  # one config, two runs
+        return osp.splitext(osp.basename(self.config))[0] + ('_scratch' if scratch_of_pretrained else '')
+
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def _init_checkpoint(config: str) -> str:
+    """The file a fine-tuning config's backbone starts from (its init_cfg)."""
+    from mmengine.config import Config
+    init = Config.fromfile(config).model.backbone.get('init_cfg') or {}
+    if init.get('type') != 'Pretrained':
+        raise ValueError(f'{config}: model.backbone.init_cfg is not Pretrained')
+    return init['checkpoint']
+
+
+def demo_plan() -> list[Run]:
+    """Two pretraining runs, then 2 backbones x 2 tasks x {scratch, pretrained}. The
+    pretraining exports to the file the `-pre` configs' init_cfg reads."""
+    runs = []
+    for backbone, tag in (('ConvNeXt-T', 'convnext-t'), ('ResNet-50', 'r50')):
+        config = osp.join(REPO, 'configs', 'demo', '{}.py').format
+        pretrained = {'detection': config(f'mask-rcnn_{tag}-pre_fpn_demo-shapes'),
+                      'segmentation': config(f'upernet_{tag}-pre_demo-shapes')}
+        scratch = {'detection': config(f'mask-rcnn_{tag}_fpn_demo-shapes'),
+                   'segmentation': config(f'upernet_{tag}_demo-shapes')}
+        runs.append(Run(backbone, 'pretraining', 'scratch', config(f'{tag}_demo-shapes-cls'),
+                        export=_init_checkpoint(pretrained['detection'])))
+        for task in ('detection', 'segmentation'):
+            runs.append(Run(backbone, task, 'scratch', scratch[task]))
+            runs.append(Run(backbone, task, 'pretrained', pretrained[task],
+                            needs=_init_checkpoint(pretrained[task])))
+    return runs
+
+
+PAPER_CONFIGS = {('ConvNeXt-T', 'detection'): 'configs/mask_rcnn/mask-rcnn_convnext-t_fpn_ms-crop-3x_coco.py',
+                 ('ResNet-50', 'detection'): 'configs/mask_rcnn/mask-rcnn_r50_fpn_ms-crop-3x_coco.py',
+                 ('ConvNeXt-T', 'segmentation'): 'configs/upernet/upernet_convnext-t_160k_ade20k-512x512.py',
+                 ('ResNet-50', 'segmentation'): 'configs/upernet/upernet_r50_160k_ade20k-512x512.py'}
+
+
+def paper_plan(pretrained: dict[str, str] | None = None) -> list[Run]:
+    """The eight fine-tuning runs at the paper's scale. Pretrained runs read the configs'
+    weights (the official URLs) unless `pretrained` maps a backbone to another file or URL;
+    scratch runs set the backbone's init_cfg to None."""
+    runs = []
+    for (backbone, task), config in PAPER_CONFIGS.items():
+        config = osp.join(REPO, config)
+        weights = (pretrained or {}).get(backbone)
+        init = ((('model.backbone.init_cfg', dict(type='Pretrained', checkpoint=weights)),)
+                if weights else ())
+        runs.append(Run(backbone, task, 'pretrained', config, cfg_options=init))
+        runs.append(Run(backbone, task, 'scratch', config,
+                        cfg_options=(('model.backbone.init_cfg', None),)))
+    return runs
+
+
+def work_dir(run: Run, root: str) -> str:
+    return osp.join(root, run.name)
+
+
+# -- one run, in its own process ------------------------------------------------------------
+def _inputs_key(run: Run, max_iters: int | None) -> str:
+    """What a finished run's result depends on: its config text, options, length and the
+    weights it starts from."""
+    from mmengine.config import Config
+    h = hashlib.sha1(Config.fromfile(run.config).pretty_text.encode())
+    h.update(repr((run.cfg_options, max_iters)).encode())
+    if run.needs and osp.isfile(run.needs):
+        h.update(str(os.stat(run.needs).st_mtime_ns).encode())
+    return h.hexdigest()[:16]
+
+
+def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
+    """Train and test `run` in this process; export (pretraining) or draw (fine-tuning);
+    write result.json last. Returns the result."""
+    from mmengine.config import Config
+
+    from .config import prepare
+    from .pictures import save_detection, save_segmentation
+    from .runner import Runner
+    start = time.time()
+    cfg = Config.fromfile(run.config)
+    cfg.merge_from_dict(dict(run.cfg_options))
+    cfg.work_dir, cfg.launcher = out_dir, 'none'
+    if max_iters:  # a short run (the test suite's): every interval fits in it
+        cfg.train_cfg.max_iters = cfg.train_cfg.val_interval = max_iters
+        cfg.default_hooks.checkpoint.interval = max_iters
+    cfg.visualizer.name = f'visualizer_{osp.basename(out_dir)}'  # one per run and process
+    runner = Runner.from_cfg(prepare(cfg))
+    runner.train()
+    metrics = {k: float(v) for k, v in runner.test().items()}
+    result = dict(run=run.__dict__, metrics=metrics, inputs=_inputs_key(run, max_iters))
+    if run.export:
+        runner.model.export_release(run.export)
+        result['weights'] = run.export
+    elif run.task in ('detection', 'segmentation'):
+        picture = osp.join(out_dir, 'prediction.png')
+        (save_detection if run.task == 'detection' else save_segmentation)(runner, cfg, picture)
+        result['picture'] = picture
+    result['seconds'] = round(time.time() - start, 1)
+    _write_json(result, osp.join(out_dir, 'result.json'))
+    return result
+
+
+def _write_json(obj, path: str) -> None:
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    tmp = f'{path}.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(obj, f, indent=1)
+    os.replace(tmp, path)
+
+
+def finished(run: Run, out_dir: str, max_iters: int | None) -> dict | None:
+    path = osp.join(out_dir, 'result.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        result = json.load(f)
+    return result if result.get('inputs') == _inputs_key(run, max_iters) else None
+
+
+# -- many runs, scheduled ----------------------------------------------------------------
+def _progress(out_dir: str) -> int:
+    """The last training iteration the run logged (its scalars.json), 0 before any."""
+    it = 0
+    for path in glob(osp.join(out_dir, '*', 'vis_data', 'scalars.json')):
+        with open(path) as f:
+            for line in f:
+                it = max(it, json.loads(line).get('iter', 0) if '"iter"' in line else 0)
+    return it
+
+
+def _max_iters(run: Run, max_iters: int | None) -> int:
+    from mmengine.config import Config
+    return max_iters or Config.fromfile(run.config).train_cfg.max_iters
+
+
+def _fmt(seconds: float) -> str:
+    return f'{int(seconds) // 60}m{int(seconds) % 60:02d}s'
+
+
+def schedule(runs: list[Run], root: str, *, jobs: int = 2, redo: bool = False,
+             max_iters: int | None = None, poll: float = 20.0) -> dict[Run, dict]:
+    """Run what is not finished, `jobs` at a time (each with its share of the cores), a
+    run only once the file it needs exists; print progress with an ETA per run. Raises
+    RuntimeError naming the log of a run that failed (the others are stopped)."""
+    results, todo, running = {}, [], {}
+    for run in runs:
+        done = None if redo else finished(run, work_dir(run, root), max_iters)
+        if done:
+            print(f'[study] reusing {run.name} ({work_dir(run, root)}/result.json)', flush=True)
+            results[run] = done
+        else:
+            todo.append(run)
+    threads = max(1, (os.cpu_count() or 2) // max(jobs, 1))
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED='1')
+    total, started_all, last_print = len(todo), time.time(), 0.0
+    try:
+        while todo or running:
+            ready = [r for r in todo if not r.needs or osp.isfile(r.needs)
+                     and not any(p.export == r.needs for p in running)]
+            while ready and len(running) < jobs:
+                run = ready.pop(0)
+                todo.remove(run)
+                out = work_dir(run, root)
+                os.makedirs(out, exist_ok=True)
+                log = open(osp.join(out, 'run.log'), 'w')
+                cmd = [sys.executable, '-m', 'backbones.study', json.dumps(run.__dict__), out]
+                cmd += ['--max-iters', str(max_iters)] if max_iters else []
+                proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+                running[run] = (proc, log, time.time(), _max_iters(run, max_iters))
+                print(f'[study] started {run.name} ({run.backbone}, {run.task}, {run.init}); '
+                      f'log: {out}/run.log', flush=True)
+            if not running and todo:
+                raise RuntimeError('[study] runs wait for files no run writes: '
+                                   + ', '.join(f'{r.name} needs {r.needs}' for r in todo))
+            time.sleep(0.5)
+            for run, (proc, log, t0, n) in list(running.items()):
+                if proc.poll() is None:
+                    continue
+                log.close()
+                del running[run]
+                out = work_dir(run, root)
+                if proc.returncode != 0:
+                    raise RuntimeError(f'[study] {run.name} failed (exit {proc.returncode}); '
+                                       f'see {out}/run.log')
+                with open(osp.join(out, 'result.json')) as f:
+                    results[run] = json.load(f)
+                print(f'[study] finished {run.name} in {_fmt(time.time() - t0)}: '
+                      f'{summary(run, results[run]["metrics"])}', flush=True)
+            if running and time.time() - last_print >= poll:
+                last_print = time.time()
+                left = len(todo) + len(running)
+                lines = []
+                for run, (_, _, t0, n) in running.items():
+                    it = _progress(work_dir(run, root))
+                    eta = (time.time() - t0) / it * (n - it) if it else None
+                    lines.append(f'{run.name} {it}/{n} it, ETA '
+                                 f'{_fmt(eta) + " + test" if eta is not None else "?"}')
+                print(f'[study] {total - left}/{total} done, {_fmt(time.time() - started_all)} '
+                      f'elapsed | ' + ' | '.join(lines), flush=True)
+    finally:
+        for proc, log, _, _ in running.values():
+            proc.kill()
+            log.close()
+    return {run: results[run] for run in runs}
+
+
+# -- results --------------------------------------------------------------------------------
+EVAL_KEYS = ('coco/bbox_mAP', 'coco/segm_mAP', 'mIoU', 'cls/top1')
+
+
+def latest_metrics(out_dir: str) -> dict:
+    """The last logged line holding an evaluation metric, from every run in the work dir
+    (MMEngine's vis_data/scalars.json of training and of tools/test.py, oldest first)."""
+    found = {}
+    for path in sorted(glob(osp.join(out_dir, '*', 'vis_data', '*.json'))):
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if any(key in record for key in EVAL_KEYS):
+                    found = record
+    return found
+def summary(run: Run, metrics: dict) -> str:
+    return ', '.join(f'{name} {scale * metrics[key]:.1f}' for name, key, scale
+                     in METRICS[run.task] if key in metrics)
+
+
+def rows(results: dict[Run, dict]) -> list[dict]:
+    """results.json's rows: one per fine-tuning run and metric, values in percent."""
+    out = []
+    for run, result in results.items():
+        if run.task == 'pretraining':
+            continue
+        for name, key, scale in METRICS[run.task]:
+            if key in result['metrics']:
+                out.append(dict(backbone=run.backbone, task=run.task, init=run.init,
+                                metric=name, value=round(scale * result['metrics'][key], 2)))
+    return out
+
+
+def paper_value(backbone: str, task: str, metric: str) -> float | None:
+    """The paper's figure for a paper-plan cell (pretrained on ImageNet-1K), if it has one."""
+    config = PAPER_CONFIGS.get((backbone, task))
+    entry = PAPER.get(osp.splitext(osp.basename(config))[0], {}) if config else {}
+    return entry.get({'box AP': 'box_ap', 'mask AP': 'mask_ap', 'mIoU': 'miou'}[metric])
+
+
+def markdown(results: dict[Run, dict], *, paper: bool = False) -> str:
+    """One line per run: backbone, task, init, its metrics (and the paper's, if asked)."""
+    head = ['backbone', 'task', 'init', 'box AP', 'mask AP', 'mIoU', 'top-1']
+    lines = ['| ' + ' | '.join(head + (['paper'] if paper else []) + ['work dir']) + ' |',
+             '|' + ' --- |' * (len(head) + 1 + paper)]
+    for run, result in results.items():
+        values = {name: f'{scale * result["metrics"][key]:.1f}'
+                  for name, key, scale in METRICS[run.task] if key in result['metrics']}
+        cells = [run.backbone, run.task, run.init] + [values.get(c, '-') for c in head[3:]]
+        if paper:
+            ours = [paper_value(run.backbone, run.task, m) for m, _, _ in METRICS[run.task]]
+            cells.append(' / '.join('-' if v is None else f'{v}' for v in ours)
+                         if run.init == 'pretrained' else '-')
+        lines.append('| ' + ' | '.join(cells + [result.get('work_dir', run.name)]) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def figure(table: list[dict], path: str, *, title: str) -> None:
+    """One panel per metric: for each backbone, scratch and pretrained bars side by side,
+    each labelled with its value."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    metrics = [m for m in ('box AP', 'mask AP', 'mIoU') if any(r['metric'] == m for r in table)]
+    backbones = list(dict.fromkeys(r['backbone'] for r in table))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4 * len(metrics), 3.6), squeeze=False)
+    colours = {'scratch': '#9e9e9e', 'pretrained': '#1f77b4'}
+    for ax, metric in zip(axes[0], metrics):
+        for k, init in enumerate(('scratch', 'pretrained')):
+            values = [next((r['value'] for r in table if r['backbone'] == b and
+                            r['metric'] == metric and r['init'] == init), 0) for b in backbones]
+            xs = [i + (k - 0.5) * 0.38 for i in range(len(backbones))]
+            bars = ax.bar(xs, values, 0.38, label=init, color=colours[init])
+            ax.bar_label(bars, fmt='%.1f', fontsize=8)
+        ax.set_xticks(range(len(backbones)), backbones)
+        ax.set_title(metric)
+        ax.set_ylim(0, 100)
+    axes[0][0].set_ylabel('%')
+    axes[0][0].legend(loc='upper left', fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_results(results: dict[Run, dict], root: str, *, title: str,
+                  paper: bool = False) -> str:
+    """results.json, results.md and results.png in `root`; returns the Markdown table."""
+    table = rows(results)
+    _write_json(table, osp.join(root, 'results.json'))
+    text = markdown(results, paper=paper)
+    with open(osp.join(root, 'results.md'), 'w') as f:
+        f.write(text)
+    figure(table, osp.join(root, 'results.png'), title=title)
+    return text
+
+
+def collect(runs: list[Run], root: str) -> dict[Run, dict]:
+    """Results of runs done elsewhere (a cluster): each run's work dir under `root`, read as
+    tools/report.py reads them (the last evaluation logged, tools/test.py's or training's)."""
+    results = {}
+    for run in runs:
+        out = work_dir(run, root)
+        metrics = latest_metrics(out) if osp.isdir(out) else {}
+        if metrics:
+            results[run] = dict(metrics=metrics, work_dir=out)
+        else:
+            print(f'[study] no evaluation logged in {out} (not run yet?)', flush=True)
+    return results
+
+
+def _main() -> None:
+    import argparse
+    parser = argparse.ArgumentParser(description='one run of the study (tools/study.py starts it)')
+    parser.add_argument('run')
+    parser.add_argument('work_dir')
+    parser.add_argument('--max-iters', type=int)
+    args = parser.parse_args()
+    spec = json.loads(args.run)
+    spec['cfg_options'] = tuple(tuple(kv) for kv in spec['cfg_options'])
+    execute(Run(**spec), args.work_dir, max_iters=args.max_iters)
+
+
+if __name__ == '__main__':
+    _main()

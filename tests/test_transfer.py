@@ -1,0 +1,184 @@
+"""The transfer path as one piece: the classifier is the released model, its weights go out in
+the release's format and come back through the fine-tuning configs' init_cfg, and the whole
+experiment (tools/study.py) runs end to end."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+from backbones import ImageClassifier
+from backbones.checkpoint import CheckpointError
+from backbones.convnext import _timm_to_official
+from backbones.demo_data import CLS_SHAPES, make_cls_shapes
+from backbones.imagenet import ImageFolderDataset
+from conftest import randomize_
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / 'configs/demo'
+
+
+def _official_convnext(timm_model) -> dict:
+    """timm's ConvNeXt-T weights under the official release's names, wrapped as released."""
+    state = {}
+    for k, v in timm_model.state_dict().items():
+        k = k.replace('head.norm.', 'norm.').replace('head.fc.', 'head.')
+        state[k if k.startswith(('norm.', 'head.')) else _timm_to_official(k)] = v
+    return {'model': state}
+
+
+def _classifier(backbone: dict, path, num_classes=1000) -> ImageClassifier:
+    model = ImageClassifier(backbone=backbone, num_classes=num_classes,
+                            init_cfg=dict(type='Pretrained', checkpoint=str(path)))
+    model.init_weights()
+    return model.eval()
+
+
+def test_convnext_release_gives_timm_logits(tmp_path):
+    import timm
+    reference = randomize_(timm.create_model('convnext_tiny', pretrained=False)).eval()
+    release = _official_convnext(reference)
+    torch.save(release, tmp_path / 'convnext_tiny_1k_224.pth')
+    model = _classifier(dict(type='backbones.ConvNeXt', arch='tiny'),
+                        tmp_path / 'convnext_tiny_1k_224.pth')
+    x = torch.randn(2, 3, 224, 224)
+    with torch.no_grad():
+        assert torch.allclose(model(x), reference(x), atol=1e-4, rtol=1e-4)
+    # and back out in the release's format, tensor for tensor
+    model.export_release(tmp_path / 'exported.pth')
+    exported = torch.load(tmp_path / 'exported.pth', weights_only=True)
+    assert list(exported) == ['model'] and set(exported['model']) == set(release['model'])
+    assert all(torch.equal(exported['model'][k], v) for k, v in release['model'].items())
+
+
+def test_resnet_release_gives_torchvision_logits(tmp_path):
+    import torchvision
+    reference = randomize_(torchvision.models.resnet50()).eval()
+    torch.save(reference.state_dict(), tmp_path / 'resnet50.pth')
+    model = _classifier(dict(type='backbones.ResNet', depth=50), tmp_path / 'resnet50.pth')
+    x = torch.randn(2, 3, 224, 224)
+    with torch.no_grad():
+        assert torch.allclose(model(x), reference(x), atol=1e-4, rtol=1e-4)
+    model.export_release(tmp_path / 'exported.pth')
+    again = torchvision.models.resnet50()
+    again.load_state_dict(torch.load(tmp_path / 'exported.pth', weights_only=True))  # strict
+    with torch.no_grad():
+        assert torch.equal(again.eval()(x), reference(x))
+
+
+def test_release_that_does_not_fit_is_refused(tmp_path):
+    import torchvision
+    state = torchvision.models.resnet18().state_dict()
+    torch.save(state, tmp_path / 'r18.pth')
+    with pytest.raises(CheckpointError, match=r'r18.pth does not fit.*head.weight'):
+        _classifier(dict(type='backbones.ResNet', depth=18), tmp_path / 'r18.pth', num_classes=10)
+    torch.save({k: v for k, v in state.items() if not k.startswith('fc.')}, tmp_path / 'trunk.pth')
+    with pytest.raises(CheckpointError, match=r'trunk.pth does not hold exactly.*2 missing '
+                                              r'\(first: head.bias, head.weight\)'):
+        _classifier(dict(type='backbones.ResNet', depth=18), tmp_path / 'trunk.pth')
+
+
+def test_image_folder_dataset_reads_the_demo_set(tmp_path):
+    root = make_cls_shapes(tmp_path / 'cls', per_class=(3, 2))
+    init_default_scope('backbones')
+    ds = ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='val'),
+                            pipeline=[dict(type='LoadImageFromFile'),
+                                      dict(type='backbones.PackClsInputs')])
+    assert ds.metainfo['classes'] == CLS_SHAPES and len(ds) == 2 * len(CLS_SHAPES)
+    sample = ds[5]
+    assert sample['inputs'].shape == (3, 64, 64) and sample['data_samples'] == 2
+    assert Path(ds.get_data_info(5)['img_path']).parent.name == CLS_SHAPES[2]
+
+
+def test_image_folder_dataset_names_what_is_wrong(tmp_path):
+    root = make_cls_shapes(tmp_path / 'cls', per_class=(2, 1))
+    flat = root / 'flat'
+    flat.mkdir()
+    (root / 'val' / 'star' / 'val_6_0000.JPEG').rename(flat / 'a.JPEG')
+    with pytest.raises(ValueError, match=r'val/star: class folder holds no images'):
+        ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='val'))
+    with pytest.raises(ValueError, match=r'flat: no class folders but 1 images .*wnid'):
+        ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='flat'))
+    with pytest.raises(FileNotFoundError, match=r'image folder .*test not found'):
+        ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='test'))
+    with pytest.raises(ValueError, match=r"folders not in classes: \['triangle'\]"):
+        ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='train'),
+                           metainfo=dict(classes=CLS_SHAPES[:-1]))
+
+
+@pytest.mark.parametrize('pretraining, fine_tuning', [
+    ('convnext-t_demo-shapes-cls', 'mask-rcnn_convnext-t-pre_fpn_demo-shapes'),
+    ('convnext-t_demo-shapes-cls', 'upernet_convnext-t-pre_demo-shapes'),
+    ('r50_demo-shapes-cls', 'mask-rcnn_r50-pre_fpn_demo-shapes'),
+    ('r50_demo-shapes-cls', 'upernet_r50-pre_demo-shapes')])
+def test_pretraining_and_fine_tuning_see_the_same_input(pretraining, fine_tuning):
+    """Colour order and normalisation: what the weights learned on is what they are given."""
+    pre = Config.fromfile(DEMO / f'{pretraining}.py').model.data_preprocessor
+    fine = Config.fromfile(DEMO / f'{fine_tuning}.py').model.data_preprocessor
+    assert (list(pre.mean), list(pre.std), pre.bgr_to_rgb) == (
+        list(fine.mean), list(fine.std), fine.bgr_to_rgb)
+
+
+@pytest.mark.parametrize('pretraining, fine_tuning', [
+    ('convnext-t_demo-shapes-cls', 'mask-rcnn_convnext-t-pre_fpn_demo-shapes'),
+    ('r50_demo-shapes-cls', 'upernet_r50-pre_demo-shapes')])
+def test_fine_tuning_starts_from_every_pretrained_tensor(tmp_path, pretraining, fine_tuning):
+    """The seam: after the fine-tuning Runner's weight init, every backbone tensor equals the
+    exported pretraining weights; only the dense per-output norms are new."""
+    from backbones.config import prepare
+    from backbones.runner import Runner
+    from backbones.study import _init_checkpoint
+    pre_cfg = Config.fromfile(DEMO / f'{pretraining}.py')
+    init_default_scope('backbones')
+    classifier = ImageClassifier(**{k: v for k, v in pre_cfg.model.items() if k != 'type'})
+    classifier.init_weights()
+    randomize_(classifier)
+    weights = tmp_path / 'weights.pth'
+    classifier.export_release(weights)
+    cfg = Config.fromfile(DEMO / f'{fine_tuning}.py')
+    assert _init_checkpoint(DEMO / f'{fine_tuning}.py').startswith('work_dirs/study/weights/')
+    cfg.model.backbone.init_cfg.checkpoint = str(weights)
+    cfg.work_dir = str(tmp_path / 'work')
+    cfg.visualizer.name = f'vis_{fine_tuning}'
+    runner = Runner.from_cfg(prepare(cfg))
+    runner._init_model_weights()
+    backbone = runner.model.backbone.state_dict()
+    trunk = {k[len('backbone.'):]: v for k, v in classifier.state_dict().items()
+             if k.startswith('backbone.')}
+    assert set(backbone) - set(trunk) == {k for k in backbone if k.startswith('out_norms.')}
+    different = [k for k, v in trunk.items() if not torch.equal(backbone[k], v)]
+    assert not different, different[:5]
+
+
+def test_study_end_to_end_short(tmp_path):
+    """The main job shortened to 2 iterations a run: data, pretraining, export in the
+    release format, 8 fine-tuning runs, results.json / .md / .png; a second call reuses."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, str(ROOT / 'tools/study.py'), '--max-iters', '2']
+    run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=1500, env=env)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    study = tmp_path / 'work_dirs/study'
+    rows = json.loads((study / 'results.json').read_text())
+    assert len(rows) == 12  # 2 backbones x {scratch, pretrained} x (box AP, mask AP, mIoU)
+    assert {(r['backbone'], r['task'], r['init']) for r in rows} == {
+        (b, t, i) for b in ('ConvNeXt-T', 'ResNet-50') for t in ('detection', 'segmentation')
+        for i in ('scratch', 'pretrained')}
+    assert all(0 <= r['value'] <= 100 for r in rows)
+    table = [line for line in run.stdout.splitlines() if line.startswith('| ConvNeXt-T')
+             or line.startswith('| ResNet-50')]
+    assert len(table) == 8
+    assert (study / 'results.png').stat().st_size > 10_000
+    assert len(list(study.glob('*/prediction.png'))) == 8
+    convnext = torch.load(study / 'weights/convnext_tiny_demo-shapes.pth', weights_only=True)
+    assert 'downsample_layers.0.0.weight' in convnext['model'] and 'head.weight' in convnext['model']
+    resnet = torch.load(study / 'weights/resnet50_demo-shapes.pth', weights_only=True)
+    assert 'layer4.2.conv3.weight' in resnet and resnet['fc.weight'].shape == (8, 2048)
+    assert 'ETA' in run.stdout and 'top-1' in run.stdout
+    again = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
+    assert again.returncode == 0 and again.stdout.count('[study] reusing') == 10
+    assert json.loads((study / 'results.json').read_text()) == rows

@@ -1,0 +1,83 @@
+"""The paper's experiment: pretrain, export as released, fine-tune from it and from scratch.
+
+    python tools/study.py                 # the demo scale (make demo): about 30 CPU minutes
+    python tools/study.py --redo          # run everything again instead of reusing runs
+    python tools/study.py --scale paper   # print the cluster commands of the paper's scale
+    python tools/study.py --scale paper --collect [--out DIR]   # their work dirs -> table
+
+Demo: writes the demo data sets if missing, pretrains ConvNeXt-T's and ResNet-50's ImageNet
+classifiers on the demo classification set, exports each as its official release file,
+fine-tunes Mask R-CNN and UperNet from it and from scratch, and writes results.json,
+results.md and results.png to work_dirs/study (prediction pictures in each run's work dir).
+Paper: the same eight fine-tuning runs on COCO / ADE20K from the official weights
+(`--pretrained ConvNeXt-T=FILE_OR_URL` for others), with the paper's figures beside.
+"""
+import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+import argparse
+import json
+import os.path as osp
+
+from backbones import study
+from backbones.demo_data import make_ade_shapes, make_cls_shapes, make_coco_shapes
+
+DEMO_DATA = (('data/demo_cls_shapes', make_cls_shapes), ('data/demo_shapes', make_coco_shapes),
+             ('data/demo_ade_shapes', make_ade_shapes))
+
+
+def demo(args) -> None:
+    for root, make in DEMO_DATA:
+        if not osp.isdir(root):
+            print(f'[study] writing the demo data set {root}', flush=True)
+            make(root)
+    results = study.schedule(study.demo_plan(), args.out, jobs=args.jobs,
+                             redo=args.redo, max_iters=args.max_iters)
+    for run, result in results.items():
+        if run.task == 'pretraining':
+            print(f'[study] pretraining {run.backbone}: {study.summary(run, result["metrics"])} '
+                  f'(demo classification val), exported to {result["weights"]}')
+    fine_tuned = {r: v for r, v in results.items() if r.task != 'pretraining'}
+    print(study.write_results(fine_tuned, args.out, title='demo: fine-tuned from scratch '
+                              'vs from demo-pretrained weights (same schedule, seed, data)'))
+    print(f'[study] {args.out}/results.json, results.md, results.png; pictures: '
+          f'{args.out}/<run>/prediction.png')
+
+
+def paper(args) -> None:
+    pretrained = dict(kv.split('=', 1) for kv in args.pretrained)
+    unknown = set(pretrained) - {'ConvNeXt-T', 'ResNet-50'}
+    if unknown:
+        raise SystemExit(f'--pretrained names {sorted(unknown)}; use ConvNeXt-T=... / ResNet-50=...')
+    runs = study.paper_plan(pretrained)
+    if not args.collect:
+        for run in runs:
+            opts = ' '.join(f'{k}={json.dumps(v) if isinstance(v, dict) else v}'
+                            for k, v in run.cfg_options)
+            print(f'tools/dist_train.sh {run.config} 8 --work-dir {study.work_dir(run, args.out)}'
+                  + (f" --cfg-options '{opts}'" if opts else ''))
+        print(f'# then: python tools/study.py --scale paper --collect --out {args.out}')
+        return
+    results = study.collect(runs, args.out)
+    if results:
+        print(study.write_results(results, args.out, paper=True, title='paper scale: COCO 3x '
+                                  '/ ADE20K 160k, scratch vs ImageNet-1K pretrained'))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--scale', choices=['demo', 'paper'], default='demo')
+    parser.add_argument('--out', help='the study folder (default: work_dirs/study for the '
+                        'demo, work_dirs/study_paper for the paper scale)')
+    parser.add_argument('--jobs', type=int, default=2,
+                        help='runs at a time, the cores shared between them (demo)')
+    parser.add_argument('--redo', action='store_true', help='rerun finished runs too')
+    parser.add_argument('--max-iters', type=int, help='shorten every run (a quick check)')
+    parser.add_argument('--collect', action='store_true', help='paper: read the work dirs')
+    parser.add_argument('--pretrained', nargs='*', default=[], metavar='BACKBONE=CKPT',
+                        help='paper: other pretrained weights than the configs\' official ones')
+    args = parser.parse_args()
+    args.out = args.out or ('work_dirs/study' if args.scale == 'demo' else 'work_dirs/study_paper')
+    (demo if args.scale == 'demo' else paper)(args)
+
+
+if __name__ == '__main__':
+    main()
