@@ -141,6 +141,43 @@ def read_state_dict(path: str | os.PathLike, *, weights_only: bool = True,
     return state
 
 
+def read_checkpoint(name: str | os.PathLike, *, weights_only: bool = True) -> dict:
+    """The whole checkpoint object of `name` (a file or URL, see the module's doc), which
+    must be a dict: CheckpointError naming the file otherwise."""
+    obj = _load_file(local_checkpoint(name), weights_only=weights_only)
+    if not isinstance(obj, Mapping) or not isinstance(obj.get('state_dict', obj), Mapping):
+        raise CheckpointError(f'{name} holds {type(obj).__name__}, not a checkpoint dict')
+    return obj
+
+
+def check_complete(model: torch.nn.Module, state: Mapping, name: str | os.PathLike, *,
+                   parts: list[str] | None = None) -> None:
+    """CheckpointError unless `state` holds exactly the model's tensors with their shapes
+    (of the top-level `parts` only, where given), naming what is missing, left over or of
+    another shape."""
+    own = model.state_dict()
+    prefixes = tuple(f'{p}.' for p in parts) if parts else ('',)
+    if parts:
+        unknown = [p for p in parts if not any(k.startswith(f'{p}.') for k in own)]
+        if unknown:
+            raise CheckpointError(f'load_parts names {unknown}, which {type(model).__name__} '
+                                  f'does not have; its parts: {sorted({k.split(".")[0] for k in own})}')
+    missing = [k for k in own if k.startswith(prefixes) and k not in state]
+    unexpected = [] if parts else [k for k in state if k not in own]
+    shapes = [f'{k}: file {tuple(state[k].shape)} vs model {tuple(own[k].shape)}'
+              for k in own if k.startswith(prefixes) and k in state
+              and hasattr(state[k], 'shape') and state[k].shape != own[k].shape]
+    if missing or unexpected or shapes:
+        found = [f'{len(v)} {what} (first: {", ".join(v[:4])})'
+                 for what, v in (('missing', missing), ('unexpected', unexpected),
+                                 ('of another shape', shapes)) if v]
+        raise CheckpointError(
+            f'{name} does not fit {type(model).__name__}: ' + '; '.join(found)
+            + '. Is it a checkpoint of this config\'s model?'
+            + ('' if parts else " To fine-tune from a model of other classes, name the parts "
+               "to take in the config: load_parts = ['backbone', 'neck']"))
+
+
 def _load_file(path: Path, *, weights_only: bool) -> object:
     if not path.is_file():
         raise CheckpointError(f'checkpoint file not found: {path}')

@@ -11,6 +11,9 @@
 from __future__ import annotations
 
 import argparse
+import ast
+import difflib
+import inspect
 import os
 import os.path as osp
 import subprocess
@@ -20,6 +23,7 @@ from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.logging import print_log
 from mmengine.model import MMDistributedDataParallel
 from mmengine.registry import MODELS, DefaultScope
+from mmengine.runner import Runner as MMEngineRunner
 
 import backbones  # noqa: F401  (registers the backbones.* types)
 from backbones.checkpoint import local_checkpoint
@@ -238,6 +242,62 @@ def use_tta(cfg: Config, config: str = 'the config') -> Config:
     return cfg
 
 
+# Top-level keys something reads: MMEngine's Runner, the config loader, the tools and this
+# toolkit (speed options, load_parts, TTA), MMEngine's wrappers and mmdet's / mmseg's runtimes.
+READ_KEYS = (set(inspect.signature(MMEngineRunner.__init__).parameters) - {'self', 'cfg'}) | {
+    'custom_imports', 'runner_type', 'model_wrapper_cfg', 'find_unused_parameters',
+    'tta_model', 'tta_pipeline', 'channels_last', 'compile_modules', 'load_parts',
+    'vis_backends', 'backend_args', 'dist_params'}
+
+
+def _base_files(path: str) -> list[str]:
+    """The local `_base_` files of a config, recursively (packages' bases such as
+    `mmdet::...` are left out)."""
+    found, todo = [], [osp.abspath(path)]
+    while todo:
+        file = todo.pop()
+        for node in ast.parse(open(file).read()).body:
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == '_base_' for t in node.targets):
+                bases = ast.literal_eval(node.value)
+                for base in [bases] if isinstance(bases, str) else bases:
+                    base = osp.normpath(osp.join(osp.dirname(file), base))
+                    if '::' not in base and osp.isfile(base) and base not in found:
+                        found.append(base)
+                        todo.append(base)
+    return found
+
+
+def check_keys(cfg: Config, path: str, option_keys=()) -> None:
+    """Refuse top-level keys that nothing reads, in the config the user runs and in
+    `option_keys` (--cfg-options): a key neither the Runner nor this toolkit reads, and not
+    used again in that file (its own helper variables are). A misspelling gets the nearest
+    key; re-setting a base's variable (`data_root`) is told that the base used its own.
+    (`_base_` files are libraries of variables for their children and are not checked.)"""
+    tree = ast.parse(open(path).read())
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    candidates = [(t.id, f'{path}:{node.lineno}') for node in tree.body
+                  if isinstance(node, ast.Assign) for t in node.targets
+                  if isinstance(t, ast.Name) and t.id not in used]
+    candidates += [(k, '--cfg-options') for k in option_keys]
+    base_vars = {t.id: f for f in _base_files(path) for node in ast.parse(open(f).read()).body
+                 if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+    lines = []
+    for name, where in candidates:
+        if name.startswith('_') or name in READ_KEYS:
+            continue
+        if name in base_vars and where != '--cfg-options':
+            why = (f'{osp.basename(base_vars[name])} (a _base_ file) used its own {name} when it '
+                   'was read, so this value changes nothing: set the fields that use it instead '
+                   f'(e.g. train_dataloader.dataset.{name})')
+        else:
+            near = difflib.get_close_matches(name, READ_KEYS, n=1)
+            why = f'did you mean {near[0]!r}?' if near else 'remove it, or use it in a field'
+        lines.append(f'{where}: top-level key {name!r} is read by nothing; {why}')
+    if lines:
+        raise ValueError('config keys that nothing reads:\n  ' + '\n  '.join(lines))
+
+
 def tool_parser(description: str, *, default_configs: list[str] | None = None
                 ) -> argparse.ArgumentParser:
     """The arguments every tool shares: CONFIG, --work-dir, --cfg-options, --launcher,
@@ -266,7 +326,10 @@ def config_from_args(args: argparse.Namespace, config: str | None = None) -> Con
         os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'
     config = config or args.config
     cfg = Config.fromfile(config)
+    file_keys = set(cfg.keys())
     cfg.merge_from_dict(args.cfg_options)
+    check_keys(cfg, config, [k.split('.')[0] for k in args.cfg_options if
+                             k.split('.')[0] not in file_keys])
     cfg.launcher = args.launcher
     name = osp.splitext(osp.basename(config))[0]
     if args.work_dir and isinstance(args.config, list) and len(args.config) > 1:

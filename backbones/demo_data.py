@@ -4,7 +4,7 @@
 circles, squares and triangles (each class in its own hue family) on textured backgrounds,
 with polygon and RLE masks, some crowd regions and some empty images; `make_ade_shapes` the
 same kind of images as an ADE20K-layout semantic set; `make_cls_shapes` the demo's
-"ImageNet": one shape per image in ImageNet's folder layout, eight shape classes (the three
+"ImageNet": one shape per image in ImageNet's folder layout, six shape classes (the three
 downstream ones among them) in random colours, so that only the shape tells the class and
 pretraining has to learn what the downstream tasks need: outlines, corners, shapes.
 Same seed, same bytes.
@@ -189,13 +189,13 @@ def make_ade_shapes(root: str | os.PathLike, *, num_train: int = 200, num_val: i
     return root
 
 
-CLS_SHAPES = ('circle', 'cross', 'ellipse', 'hexagon', 'pentagon', 'square', 'star', 'triangle')
+CLS_SHAPES = ('circle', 'cross', 'ellipse', 'square', 'star', 'triangle')
 
 
 def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (250, 50),
-                    size: int = 64, seed: int = 0) -> Path:
+                    size: int = 48, seed: int = 0) -> Path:
     """Write root/{train,val}/<shape>/<n>.JPEG (ImageNet's layout and suffix): one shape of a
-    random colour per image, radius 20-42% of the image, on the downstream sets' textured
+    random colour per image, large as ImageNet's objects are (radius 28-45% of the image), on the downstream sets' textured
     backgrounds; `per_class` images per class in train and val. Written to a temporary
     folder, then renamed: an interrupted run leaves no half set behind."""
     root = Path(root)
@@ -206,7 +206,7 @@ def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (25
             (tmp / split / kind).mkdir(parents=True, exist_ok=True)
             for idx in range(count):
                 img = Image.fromarray(_background(rng, size))
-                r = float(rng.uniform(0.2, 0.42) * size)
+                r = float(rng.uniform(0.28, 0.45) * size)
                 cx, cy = rng.uniform(r, size - r, 2)
                 rgb = colorsys.hsv_to_rgb(rng.random(), rng.uniform(0.5, 1), rng.uniform(0.6, 1))
                 _draw(img, _polygon(kind, cx, cy, r, float(rng.uniform(0, 2 * math.pi))),

@@ -98,6 +98,9 @@ class ResNet(DenseBackbone):
         norm_cfg: mmcv norm config: dict(type='BN'|'SyncBN'|'GN', ...).
         style: 'pytorch' (stride in the 3x3 conv) or 'caffe' (stride in the first 1x1 conv).
         with_cp: gradient checkpointing of every block's residual branch.
+        zero_init_residual: start each block's last norm at zero, i.e. every block as the
+            identity (Goyal et al. 2017; mmdet's default). Helps long large-batch runs; a run
+            of a few hundred steps learns faster without it (torchvision's default).
     """
     arch_settings = {
         18: (BasicBlock, (2, 2, 2, 2)),
@@ -110,7 +113,7 @@ class ResNet(DenseBackbone):
     def __init__(self, *, depth: int = 50, out_indices: Sequence[int] = (0, 1, 2, 3),
                  frozen_stages: int = -1, norm_eval: bool = False,
                  norm_cfg: dict | None = None, style: str = 'pytorch', with_cp: bool = False,
-                 init_cfg: dict | None = None) -> None:
+                 zero_init_residual: bool = True, init_cfg: dict | None = None) -> None:
         if depth not in self.arch_settings:
             raise ValueError(f'ResNet: unknown depth {depth!r}; choose one of '
                              f'{sorted(self.arch_settings)}')
@@ -118,6 +121,7 @@ class ResNet(DenseBackbone):
             raise ValueError(f"ResNet: style must be 'pytorch' or 'caffe', got {style!r}")
         norm_cfg = dict(type='BN', requires_grad=True) if norm_cfg is None else dict(norm_cfg)
         block, depths = self.arch_settings[depth]
+        self.zero_init_residual = zero_init_residual
         self.stage_channels = tuple(64 * 2**i * block.expansion for i in range(4))
         self.stage_strides = (4, 8, 16, 32)
         super().__init__(out_indices=out_indices, frozen_stages=frozen_stages,
@@ -166,9 +170,8 @@ class ResNet(DenseBackbone):
             elif isinstance(m, (nn.modules.batchnorm._NormBase, nn.GroupNorm)):
                 nn.init.ones_(m.weight)
                 nn.init.zeros_(m.bias)
-        # Zero the last norm of each residual branch: every block starts as identity
-        # (Goyal et al. 2017), which trains faster from scratch.
-        for m in self.modules():
+        # Zero the last norm of each residual branch: every block starts as identity.
+        for m in self.modules() if self.zero_init_residual else ():
             if isinstance(m, BasicBlock):
                 nn.init.zeros_((m.bn3 if isinstance(m, Bottleneck) else m.bn2).weight)
 

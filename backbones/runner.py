@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import os.path as osp
 
 import torch
@@ -26,7 +27,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner as MMEngineRunner
 
 from .base import DenseBackbone
-from .checkpoint import load_pretrained
+from .checkpoint import check_complete, load_pretrained, read_checkpoint
 from .registry import HOOKS, RUNNERS
 
 
@@ -72,20 +73,32 @@ class Runner(MMEngineRunner):
 
     def load_checkpoint(self, filename: str, map_location='cpu', strict: bool = False,
                         revise_keys: list | None = None):
-        """MMEngine's, plus the official ConvNeXt detection / segmentation checkpoints' names
-        for our backbones' per-output norms (`backbone.norm{i}` -> `backbone.out_norms.{i}`),
-        so their released fine-tuned models evaluate with our configs. A classifier reads
-        the file as a release (official / timm / torchvision names), every tensor required."""
-        revise_keys = list(revise_keys or [(r'^module.', '')])
+        """Load `filename` into the model, strictly: every tensor of the model must come from
+        the file and the file must hold nothing else, after the known renames (DataParallel's
+        `module.`; the official ConvNeXt detection / segmentation checkpoints'
+        `backbone.norm{i}` -> our `backbone.out_norms.{i}`). A config that fine-tunes from
+        a model of other classes names the parts it takes: `load_parts = ['backbone', ...]`
+        (only those must be complete; tools/test.py ignores it). A classifier reads the file as
+        a release (official / timm / torchvision names). Unreadable files: CheckpointError."""
         model = getattr(self.model, 'module', self.model)
+        weights_only = not os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD')
         if hasattr(model, 'convert_release'):  # ImageClassifier: a release, whole and strict
             load_pretrained(model, filename, convert=model.convert_release, strict=True,
-                            weights_only=not os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'))
+                            weights_only=weights_only)
             return {}
+        revise_keys = list(revise_keys or [(r'^module\.', '')])
         if isinstance(getattr(model, 'backbone', None), DenseBackbone):
             revise_keys.append((r'^backbone\.norm(\d)\.', r'backbone.out_norms.\1.'))
-        return super().load_checkpoint(filename, map_location=map_location, strict=strict,
-                                       revise_keys=revise_keys)
+        checkpoint = read_checkpoint(filename, weights_only=weights_only)
+        self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+        state = checkpoint.get('state_dict', checkpoint)
+        for pattern, replacement in revise_keys:
+            state = {re.sub(pattern, replacement, k): v for k, v in state.items()}
+        check_complete(model, state, filename, parts=self.cfg.get('load_parts'))
+        model.load_state_dict(state, strict=False)
+        self._has_loaded = True
+        self.logger.info(f'loaded every tensor of the model from {filename}')
+        return checkpoint
 
     def train(self):
         model = super().train()

@@ -63,20 +63,20 @@ def _init_checkpoint(config: str) -> str:
 def demo_plan() -> list[Run]:
     """Two pretraining runs, then 2 backbones x 2 tasks x {scratch, pretrained}. The
     pretraining exports to the file the `-pre` configs' init_cfg reads."""
-    runs = []
+    pretraining, runs = [], []
     for backbone, tag in (('ConvNeXt-T', 'convnext-t'), ('ResNet-50', 'r50')):
         config = osp.join(REPO, 'configs', 'demo', '{}.py').format
         pretrained = {'detection': config(f'mask-rcnn_{tag}-pre_fpn_demo-shapes'),
                       'segmentation': config(f'upernet_{tag}-pre_demo-shapes')}
         scratch = {'detection': config(f'mask-rcnn_{tag}_fpn_demo-shapes'),
                    'segmentation': config(f'upernet_{tag}_demo-shapes')}
-        runs.append(Run(backbone, 'pretraining', 'scratch', config(f'{tag}_demo-shapes-cls'),
-                        export=_init_checkpoint(pretrained['detection'])))
+        pretraining.append(Run(backbone, 'pretraining', 'scratch', config(f'{tag}_demo-shapes-cls'),
+                               export=_init_checkpoint(pretrained['detection'])))
         for task in ('detection', 'segmentation'):
             runs.append(Run(backbone, task, 'scratch', scratch[task]))
             runs.append(Run(backbone, task, 'pretrained', pretrained[task],
                             needs=_init_checkpoint(pretrained[task])))
-    return runs
+    return pretraining + runs
 
 
 PAPER_CONFIGS = {('ConvNeXt-T', 'detection'): 'configs/mask_rcnn/mask-rcnn_convnext-t_fpn_ms-crop-3x_coco.py',
@@ -201,7 +201,7 @@ def schedule(runs: list[Run], root: str, *, jobs: int = 2, redo: bool = False,
             todo.append(run)
     threads = max(1, (os.cpu_count() or 2) // max(jobs, 1))
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONUNBUFFERED='1')
-    total, started_all, last_print = len(todo), time.time(), 0.0
+    total, started_all, last_print, seen = len(todo), time.time(), 0.0, {}
     try:
         while todo or running:
             ready = [r for r in todo if not r.needs or osp.isfile(r.needs)
@@ -241,7 +241,10 @@ def schedule(runs: list[Run], root: str, *, jobs: int = 2, redo: bool = False,
                 lines = []
                 for run, (_, _, t0, n) in running.items():
                     it = _progress(work_dir(run, root))
-                    eta = (time.time() - t0) / it * (n - it) if it else None
+                    first = seen.setdefault(run, (it, time.time())) if it else None
+                    rate = ((it - first[0]) / (time.time() - first[1])
+                            if first and it > first[0] else None)
+                    eta = (n - it) / rate if rate else None
                     lines.append(f'{run.name} {it}/{n} it, ETA '
                                  f'{_fmt(eta) + " + test" if eta is not None else "?"}')
                 print(f'[study] {total - left}/{total} done, {_fmt(time.time() - started_all)} '

@@ -16,6 +16,7 @@ def main() -> None:
     args = parser.parse_args()
     cfg = config_from_args(args)
     cfg.load_from = args.checkpoint
+    cfg.load_parts = None  # evaluation: every tensor of the model comes from the file
     cfg = prepare(cfg)
     Runner.from_cfg(use_tta(cfg, args.config) if args.tta else cfg).test()
 

@@ -1,15 +1,14 @@
-# The demo's "ImageNet" (backbones.demo_data.make_cls_shapes): 64x64 images of eight shape
+# The demo's "ImageNet" (backbones.demo_data.make_cls_shapes): 48x48 images of six shape
 # classes in random colours, in ImageNet's folder layout under data/demo_cls_shapes/; the same
 # dataset class and pipeline steps as configs/_base_/datasets/imagenet.py, at the demo's size.
 _base_ = './imagenet.py'
 data_root = 'data/demo_cls_shapes'
-dataset = dict(type='backbones.ImageFolderDataset', data_root=data_root)
 train_dataloader = dict(
     batch_size=32, num_workers=0, persistent_workers=False,
     sampler=dict(_delete_=True, type='InfiniteSampler', shuffle=True),
     dataset=dict(data_root=data_root, pipeline=[
         dict(type='LoadImageFromFile'),
-        dict(type='backbones.RandomResizedCrop', size=64, scale=(0.5, 1.0)),
+        dict(type='backbones.RandomResizedCrop', size=48, scale=(0.8, 1.0)),
         dict(type='RandomFlip', prob=0.5), dict(type='backbones.PackClsInputs')]))
 val_dataloader = dict(
     batch_size=64, num_workers=0, persistent_workers=False,
