@@ -250,6 +250,12 @@ READ_KEYS = (set(inspect.signature(MMEngineRunner.__init__).parameters) - {'self
     'vis_backends', 'backend_args', 'dist_params'}
 
 
+# OpenMMLab's conventional helper variables, left at the top level of configs they were used in.
+HELPER_KEYS = {'data_root', 'dataset_type', 'train_pipeline', 'val_pipeline', 'test_pipeline',
+               'img_scale', 'crop_size', 'metainfo', 'img_norm_cfg', 'norm_cfg', 'classes',
+               'file_client_args', 'image_size', 'num_classes'}
+
+
 def _base_files(path: str) -> list[str]:
     """The local `_base_` files of a config, recursively (packages' bases such as
     `mmdet::...` are left out)."""
@@ -275,16 +281,21 @@ def check_keys(cfg: Config, path: str, option_keys=()) -> None:
     key; re-setting a base's variable (`data_root`) is told that the base used its own.
     (`_base_` files are libraries of variables for their children and are not checked.)"""
     tree = ast.parse(open(path).read())
+    has_base = any(isinstance(t, ast.Name) and t.id == '_base_' for node in tree.body
+                   if isinstance(node, ast.Assign) for t in node.targets)
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     candidates = [(t.id, f'{path}:{node.lineno}') for node in tree.body
                   if isinstance(node, ast.Assign) for t in node.targets
-                  if isinstance(t, ast.Name) and t.id not in used]
+                  if isinstance(t, ast.Name) and t.id not in used and has_base]
+    # (a config without _base_ is standalone or dumped by MMEngine, every variable flattened
+    # into it: only its --cfg-options are checked)
     candidates += [(k, '--cfg-options') for k in option_keys]
     base_vars = {t.id: f for f in _base_files(path) for node in ast.parse(open(f).read()).body
                  if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
     lines = []
     for name, where in candidates:
-        if name.startswith('_') or name in READ_KEYS:
+        if name.startswith('_') or name in READ_KEYS or (
+                name in HELPER_KEYS and name not in base_vars):
             continue
         if name in base_vars and where != '--cfg-options':
             why = (f'{osp.basename(base_vars[name])} (a _base_ file) used its own {name} when it '

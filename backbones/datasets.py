@@ -9,7 +9,8 @@ only mid-epoch. CheckedCocoDataset checks before training:
   skipped, counted, and the counts logged.
 
 Semantic segmentation (ADE20K layout): CheckedSegDataset / CheckedADE20KDataset check the
-folders and image-label pairing before training, LoadSegAnnotations every label it reads.
+folders, the image-label pairing and every label (size, values) when they are built, before
+training; LoadSegAnnotations checks each label again as it reads it.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import os.path as osp
 from collections import Counter
 
 import numpy as np
+from PIL import Image
 from mmdet.datasets import CocoDataset
 from mmdet.datasets.api_wrappers import COCO
 from mmengine.logging import print_log
@@ -96,8 +98,18 @@ class _CheckedSegData:
         if missing:
             raise FileNotFoundError(f'{len(missing)} label file(s) missing for images in '
                                     f'{img_dir}, first: {missing[0]}')
-        for d in data_list:
-            d['num_classes'] = len(self.metainfo['classes'])
+        num_classes = len(self.metainfo['classes'])
+        for d in data_list:  # every label, before training: a short run skips none
+            d['num_classes'] = num_classes
+            if 'seg_map_path' in d:
+                try:
+                    with Image.open(d['img_path']) as img:
+                        size = img.size
+                    label = np.asarray(Image.open(d['seg_map_path']))
+                except OSError as err:
+                    raise ValueError(f'not a readable image: {err}') from err
+                check_label(label, d['seg_map_path'], d['img_path'], size[::-1], num_classes,
+                            self.reduce_zero_label)
         return data_list
 
 
@@ -118,19 +130,28 @@ class LoadSegAnnotations(LoadAnnotations):
 
     def _load_seg_map(self, results: dict) -> None:
         super()._load_seg_map(results)
-        label, path = results['gt_seg_map'], results['seg_map_path']
-        if label.shape[:2] != tuple(results['ori_shape'][:2]):
-            raise ValueError(f'{path}: label is {label.shape[1]}x{label.shape[0]} (WxH) but its '
-                             f'image {results["img_path"]} is '
-                             f'{results["ori_shape"][1]}x{results["ori_shape"][0]}')
-        num_classes = results.get('num_classes')
-        if num_classes is None:
-            return
-        bad = np.setdiff1d(np.unique(label), [*range(num_classes), 255])
-        if bad.size:
-            shift = 1 if self.reduce_zero_label else 0  # report the values as stored
-            raise ValueError(
-                f'{path}: label values {(bad + shift).tolist()[:10]} beyond the dataset\'s '
-                f'{num_classes} classes (stored values must be '
-                + (f'0 = ignore or 1..{num_classes})' if shift else
-                   f'0..{num_classes - 1} or 255 = ignore)'))
+        label = results['gt_seg_map']  # as trained on: after reduce_zero_label
+        if self.reduce_zero_label:  # back to the stored values for the check and the message
+            label = np.where(label == 255, 0, label + 1)
+        check_label(label, results['seg_map_path'], results['img_path'],
+                    tuple(results['ori_shape'][:2]), results.get('num_classes'),
+                    self.reduce_zero_label)
+
+
+def check_label(label: np.ndarray, path: str, img_path: str, img_hw: tuple, num_classes,
+                reduce_zero_label: bool) -> None:
+    """A label map as stored must have its image's size and hold only class ids (stored
+    0 = ignore and 1..N with reduce_zero_label, else 0..N-1) or 255 (ignore)."""
+    if label.shape[:2] != tuple(img_hw):
+        raise ValueError(f'{path}: label is {label.shape[1]}x{label.shape[0]} (WxH) but its '
+                         f'image {img_path} is {img_hw[1]}x{img_hw[0]}')
+    if num_classes is None:
+        return
+    shift = 1 if reduce_zero_label else 0
+    bad = np.setdiff1d(np.unique(label), [*range(num_classes + shift), 255])
+    if bad.size:
+        raise ValueError(
+            f'{path}: label values {bad.tolist()[:10]} beyond the dataset\'s '
+            f'{num_classes} classes (stored values must be '
+            + (f'0 = ignore or 1..{num_classes})' if shift else
+               f'0..{num_classes - 1} or 255 = ignore)'))

@@ -96,8 +96,12 @@ def paper_plan(pretrained: dict[str, str] | None = None) -> list[Run]:
         init = ((('model.backbone.init_cfg', dict(type='Pretrained', checkpoint=weights)),)
                 if weights else ())
         runs.append(Run(backbone, task, 'pretrained', config, cfg_options=init))
+        # From scratch nothing may stay frozen at its random init (mmdet's ResNet recipe
+        # freezes the stem and BatchNorm statistics, right only for pretrained weights).
+        unfreeze = ((('model.backbone.frozen_stages', -1), ('model.backbone.norm_eval', False))
+                    if backbone == 'ResNet-50' else ())
         runs.append(Run(backbone, task, 'scratch', config,
-                        cfg_options=(('model.backbone.init_cfg', None),)))
+                        cfg_options=(('model.backbone.init_cfg', None), *unfreeze)))
     return runs
 
 

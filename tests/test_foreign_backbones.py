@@ -62,6 +62,9 @@ def _train_steps(cfg: Config) -> torch.nn.Module:
 @pytest.mark.parametrize('written', [False, True], ids=['derived', 'written'])
 def test_mmdet_swin_in_mask_rcnn(coco_root, tmp_path, written):
     options = {'model.neck.in_channels': [32, 64, 128, 256]} if written else {}
+    # the demo config's layer-wise decay is for ConvNeXts (refused for Swin): plain AdamW
+    options['optim_wrapper.constructor'] = 'DefaultOptimWrapperConstructor'
+    options['optim_wrapper.paramwise_cfg'] = None
     model = _train_steps(_cfg(DET, coco_root, tmp_path, SWIN, **options))
     assert type(model.backbone).__name__ == 'SwinTransformer'
     assert model.neck.in_channels == [32, 64, 128, 256]

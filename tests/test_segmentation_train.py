@@ -54,7 +54,7 @@ def test_demo_training_beats_chance(trained):
 @pytest.mark.parametrize('tta', [False, True], ids=['single-scale', 'tta'])
 def test_tools_test_reports_miou(trained, data_root, tmp_path, tta):
     work_dir, metrics = trained
-    ckpt = work_dir / 'iter_300.pth'
+    ckpt = work_dir / f'iter_{Config.fromfile(DEMO_R50).train_cfg.max_iters}.pth'
     cfg = _cfg(data_root, tmp_path / 'eval', **{'test_dataloader.dataset.indices': 10})
     cfg.dump(tmp_path / 'demo.py')
     run = subprocess.run([sys.executable, 'tools/test.py', str(tmp_path / 'demo.py'), str(ckpt),

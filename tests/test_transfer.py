@@ -91,7 +91,7 @@ def test_image_folder_dataset_reads_the_demo_set(tmp_path):
                                       dict(type='backbones.PackClsInputs')])
     assert ds.metainfo['classes'] == CLS_SHAPES and len(ds) == 2 * len(CLS_SHAPES)
     sample = ds[5]
-    assert sample['inputs'].shape == (3, 64, 64) and sample['data_samples'] == 2
+    assert sample['inputs'].shape == (3, 48, 48) and sample['data_samples'] == 2
     assert Path(ds.get_data_info(5)['img_path']).parent.name == CLS_SHAPES[2]
 
 
@@ -99,7 +99,7 @@ def test_image_folder_dataset_names_what_is_wrong(tmp_path):
     root = make_cls_shapes(tmp_path / 'cls', per_class=(2, 1))
     flat = root / 'flat'
     flat.mkdir()
-    (root / 'val' / 'star' / 'val_6_0000.JPEG').rename(flat / 'a.JPEG')
+    (root / 'val' / 'star' / 'val_4_0000.JPEG').rename(flat / 'a.JPEG')
     with pytest.raises(ValueError, match=r'val/star: class folder holds no images'):
         ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='val'))
     with pytest.raises(ValueError, match=r'flat: no class folders but 1 images .*wnid'):
@@ -182,3 +182,43 @@ def test_study_end_to_end_short(tmp_path):
     again = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
     assert again.returncode == 0 and again.stdout.count('[study] reusing') == 10
     assert json.loads((study / 'results.json').read_text()) == rows
+
+
+def test_paper_scale_plan_commands_and_collected_table(tmp_path):
+    """The same eight runs at the paper's scale: official weights by default, scratch runs
+    with nothing frozen; their work dirs (as a cluster leaves them) become the table and
+    figure, the paper's figures beside."""
+    from backbones import study
+    runs = study.paper_plan()
+    assert len(runs) == 8 and len({r.name for r in runs}) == 8
+    for run in runs:
+        cfg = Config.fromfile(run.config)
+        cfg.merge_from_dict(dict(run.cfg_options))
+        init = cfg.model.backbone.get('init_cfg')
+        if run.init == 'scratch':
+            assert init is None and cfg.model.backbone.get('frozen_stages', -1) == -1
+            assert not cfg.model.backbone.get('norm_eval', False)
+        else:
+            assert init['checkpoint'] in ('torchvision://resnet50',
+                                          'https://dl.fbaipublicfiles.com/convnext/convnext_tiny_1k_224.pth')
+    other = study.paper_plan({'ConvNeXt-T': 'my_convnext.pth'})
+    assert dict(other[0].cfg_options)['model.backbone.init_cfg']['checkpoint'] == 'my_convnext.pth'
+    run = subprocess.run([sys.executable, str(ROOT / 'tools/study.py'), '--scale', 'paper',
+                          '--out', str(tmp_path)], capture_output=True, text=True, timeout=300,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT)
+    commands = [line for line in run.stdout.splitlines() if line.startswith('tools/dist_train.sh')]
+    assert run.returncode == 0 and len(commands) == 8
+    assert sum("model.backbone.init_cfg=None" in c for c in commands) == 4
+    for k, r in enumerate(runs):  # what the cluster leaves: MMEngine's scalars of a test run
+        logs = tmp_path / r.name / '20261123_000000' / 'vis_data'
+        logs.mkdir(parents=True)
+        line = ({'coco/bbox_mAP': 0.4 + k / 100, 'coco/segm_mAP': 0.35, 'step': 1}
+                if r.task == 'detection' else {'mIoU': 40.0 + k, 'step': 1})
+        (logs / 'scalars.json').write_text(json.dumps(line) + '\n')
+    results = study.collect(runs, str(tmp_path))
+    table = study.write_results(results, str(tmp_path), paper=True, title='test')
+    rows = json.loads((tmp_path / 'results.json').read_text())
+    assert len(rows) == 12 and (tmp_path / 'results.png').stat().st_size > 10_000
+    convnext_det = next(line for line in table.splitlines()
+                        if line.startswith('| ConvNeXt-T | detection | pretrained'))
+    assert '| 40.0 | 35.0 |' in convnext_det and '46.2 / 41.7' in convnext_det

@@ -10,9 +10,9 @@ model = dict(num_classes=6, backbone=dict(drop_path_rate=0.05, layer_scale_init_
 optim_wrapper = dict(type='OptimWrapper', clip_grad=dict(max_norm=5.0),
                      optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
                      paramwise_cfg=dict(norm_decay_mult=0, bias_decay_mult=0))
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=400, val_interval=400)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=500, val_interval=500)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, end=30),
-    dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=False, begin=30, end=400)]
-default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=400))
+    dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=False, begin=30, end=500)]
+default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=500))
 randomness = dict(seed=0)

@@ -27,10 +27,10 @@ optim_wrapper = dict(type='OptimWrapper', clip_grad=dict(max_norm=10),
                      optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.05),
                      paramwise_cfg=dict(decay_rate=0.95, decay_type='layer_wise', num_layers=6))
 train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True))
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=300, val_interval=300)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=200, val_interval=200)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50)]
-default_hooks = dict(logger=dict(interval=20), checkpoint=dict(by_epoch=False, interval=300))
+default_hooks = dict(logger=dict(interval=20), checkpoint=dict(by_epoch=False, interval=200))
 log_processor = dict(by_epoch=False)
 randomness = dict(seed=0)  # seeded; see README for how much the figures vary run to run

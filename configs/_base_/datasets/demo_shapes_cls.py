@@ -4,7 +4,7 @@
 _base_ = './imagenet.py'
 data_root = 'data/demo_cls_shapes'
 train_dataloader = dict(
-    batch_size=32, num_workers=0, persistent_workers=False,
+    batch_size=16, num_workers=0, persistent_workers=False,
     sampler=dict(_delete_=True, type='InfiniteSampler', shuffle=True),
     dataset=dict(data_root=data_root, pipeline=[
         dict(type='LoadImageFromFile'),
