@@ -177,7 +177,7 @@ def test_study_end_to_end_short(tmp_path):
     convnext = torch.load(study / 'weights/convnext_tiny_demo-shapes.pth', weights_only=True)
     assert 'downsample_layers.0.0.weight' in convnext['model'] and 'head.weight' in convnext['model']
     resnet = torch.load(study / 'weights/resnet50_demo-shapes.pth', weights_only=True)
-    assert 'layer4.2.conv3.weight' in resnet and resnet['fc.weight'].shape == (8, 2048)
+    assert 'layer4.2.conv3.weight' in resnet and resnet['fc.weight'].shape == (6, 2048)
     assert 'ETA' in run.stdout and 'top-1' in run.stdout
     again = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
     assert again.returncode == 0 and again.stdout.count('[study] reusing') == 10
