@@ -3,7 +3,7 @@
 `custom_imports=dict(imports=['backbones'])` in a config registers them, after which
 `dict(type='backbones.ConvNeXt', ...)` builds from either toolbox.
 """
-from .classifier import ImageClassifier
+from .classifier import ImageClassifier, TimmClassifier
 from .checkpoint import (CheckpointError, allow_own_checkpoints, load_pretrained, read_state_dict,
                          save_atomic)
 from .convnext import ConvNeXt
@@ -20,5 +20,5 @@ allow_own_checkpoints()
 
 __all__ = ['Accuracy', 'CheckFiniteLossHook', 'ImageFolderDataset', 'CheckedADE20KDataset', 'CheckedCocoDataset',
            'CheckedSegDataset', 'CheckpointError', 'ConvNeXt', 'LayerDecayOptimWrapperConstructor',
-           'ImageClassifier', 'LoadSegAnnotations', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet',
+           'ImageClassifier', 'TimmClassifier', 'LoadSegAnnotations', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet',
            'Runner', 'allow_own_checkpoints', 'load_pretrained', 'read_state_dict', 'save_atomic']

@@ -85,13 +85,42 @@ class ImageClassifier(BaseModel):
 
     def forward(self, inputs: torch.Tensor, data_samples=None, mode: str = 'tensor'):
         logits = self.head(self.norm(self.backbone(inputs)[-1].mean((2, 3))))
-        if mode == 'tensor':
-            return logits
-        if mode == 'predict':
-            return logits.softmax(-1)
-        if mode == 'loss':
-            if data_samples is None:
-                raise ValueError("ImageClassifier: mode='loss' needs the labels as data_samples")
-            labels = torch.as_tensor(data_samples, device=logits.device)
-            return dict(loss=F.cross_entropy(logits, labels, label_smoothing=self.label_smoothing))
-        raise ValueError(f"ImageClassifier: mode={mode!r}; use 'tensor', 'predict' or 'loss'")
+        return _by_mode(self, logits, data_samples, mode)
+
+
+@MODELS.register_module()
+class TimmClassifier(BaseModel):
+    """A timm classifier (`timm.create_model(model_name, num_classes=..., **model_kwargs)`)
+    in the same Runner path as ImageClassifier: same data, preprocessor, losses, optimizer,
+    schedule and metric. It is the independent implementation a pretraining result is checked
+    against (configs/demo/timm-convnext-t_demo-shapes-cls.py)."""
+
+    def __init__(self, *, model_name: str, num_classes: int = 1000, label_smoothing: float = 0.0,
+                 model_kwargs: dict | None = None, data_preprocessor: dict | None = None) -> None:
+        super().__init__(data_preprocessor=data_preprocessor)
+        import timm  # only this class needs timm
+        self.label_smoothing = label_smoothing
+        try:
+            self.model = timm.create_model(model_name, num_classes=num_classes,
+                                           **(model_kwargs or {}))
+        except (RuntimeError, TypeError) as err:
+            raise ValueError(f"TimmClassifier: cannot build timm model {model_name!r} with "
+                             f"model_kwargs={model_kwargs}: {err}") from err
+
+    def forward(self, inputs: torch.Tensor, data_samples=None, mode: str = 'tensor'):
+        return _by_mode(self, self.model(inputs), data_samples, mode)
+
+
+def _by_mode(model, logits: torch.Tensor, data_samples, mode: str):
+    """The three BaseModel modes on a classifier's logits."""
+    name = type(model).__name__
+    if mode == 'tensor':
+        return logits
+    if mode == 'predict':
+        return logits.softmax(-1)
+    if mode == 'loss':
+        if data_samples is None:
+            raise ValueError(f"{name}: mode='loss' needs the labels as data_samples")
+        labels = torch.as_tensor(data_samples, device=logits.device)
+        return dict(loss=F.cross_entropy(logits, labels, label_smoothing=model.label_smoothing))
+    raise ValueError(f"{name}: mode={mode!r}; use 'tensor', 'predict' or 'loss'")

@@ -119,6 +119,8 @@ def fit_in_channels(cfg: Config) -> Config:
         for k, h in enumerate(head if isinstance(head, list) else [head] if head else []):
             consumers.append((f'model.{name}' + (f'[{k}]' if isinstance(head, list) else ''),
                               h, h.get('in_index', -1)))
+    if not consumers:  # a classifier: nothing reads the backbone's outputs by channel count
+        return cfg
     try:
         channels = backbone_outputs(cfg)
     except TypeError:

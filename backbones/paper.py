@@ -1,36 +1,225 @@
 """The published figures our configs are measured against, keyed by config name.
 
 ConvNeXt paper (Liu et al. 2022): Table 3 (COCO, 3x, multi-scale training; FLOPs at
-1280x800), Table 4 (ADE20K UperNet, 160k iterations, 512x512; mIoU single- / multi-scale,
-FLOPs at 2048x512), Figure 2 / Table 1 (ImageNet trunks at 224x224). The Cascade ResNet-50
-row is the Swin paper's, which the ConvNeXt paper reprints.
+1280x800, FPS on an A100), Table 4 (ADE20K UperNet, 160k iterations; multi-scale mIoU;
+FLOPs at 2048x512, or 2560x640 for the 640x640 rows), Figure 2 / Table 1 (ImageNet trunks at
+224x224). Table 3 prints no parameter counts and Table 4 no single-scale mIoU: those come
+from the releases that go with the rows (the official ConvNeXt READMEs; Swin's detection and
+segmentation READMEs; the Swin paper for the ResNe(X)t rows, which the ConvNeXt paper
+reprints). `None` marks a figure no source gives. `released` is the fine-tuned model the
+row's authors published (None where they published none), `vs` the row a ConvNeXt row is
+compared with at the same size, `group` the block of the table it sits in.
 """
 from __future__ import annotations
 
-DET, SEG, CLS = (800, 1280), (512, 2048), (224, 224)  # (H, W) of the FLOP counts
+DET, SEG, SEG640, CLS = (800, 1280), (512, 2048), (640, 2560), (224, 224)  # (H, W) counted
+GROUPS = ('T', 'S', 'B', 'IN-22K')  # the paper's blocks, in its order
+
+_CONVNEXT = 'https://dl.fbaipublicfiles.com/convnext/'
+_SWIN = 'https://github.com/SwinTransformer/storage/releases/download/'
+
+
+def _det(backbone, group, box, mask, params, gflops, fps, released=None, vs=None, source='Table 3'):
+    return dict(source=source, task='detection', backbone=backbone, group=group, box_ap=box,
+                mask_ap=mask, params_m=params, gflops=gflops, fps=fps, shape=DET,
+                released=released, vs=vs)
+
+
+def _seg(backbone, group, ss, ms, params, gflops, released=None, vs=None, shape=SEG):
+    return dict(source='Table 4', task='segmentation', backbone=backbone, group=group,
+                miou=ss, miou_ms=ms, params_m=params, gflops=gflops, shape=shape,
+                released=released, vs=vs)
+
+
+_CASCADE = 'cascade-mask-rcnn_{}_fpn_4conv1fc-giou_ms-crop-3x_coco'
+_UPER, _UPER640 = 'upernet_{}_160k_ade20k-512x512', 'upernet_{}_160k_ade20k-640x640'
 
 PAPER: dict[str, dict] = {
-    'mask-rcnn_convnext-t_fpn_ms-crop-3x_coco': dict(
-        source='Table 3', box_ap=46.2, mask_ap=41.7, params_m=48, gflops=262, shape=DET),
-    'cascade-mask-rcnn_r50_fpn_4conv1fc-giou_ms-crop-3x_coco': dict(
-        source='Table 3 (Swin)', box_ap=46.3, mask_ap=40.1, params_m=82, gflops=739, shape=DET),
-    'cascade-mask-rcnn_convnext-t_fpn_4conv1fc-giou_ms-crop-3x_coco': dict(
-        source='Table 3', box_ap=50.4, mask_ap=43.7, params_m=86, gflops=741, shape=DET),
-    'cascade-mask-rcnn_convnext-s_fpn_4conv1fc-giou_ms-crop-3x_coco': dict(
-        source='Table 3', box_ap=51.9, mask_ap=45.0, params_m=108, gflops=827, shape=DET),
-    'cascade-mask-rcnn_convnext-b_fpn_4conv1fc-giou_ms-crop-3x_coco': dict(
-        source='Table 3', box_ap=52.7, mask_ap=45.6, params_m=146, gflops=964, shape=DET),
-    'upernet_convnext-t_160k_ade20k-512x512': dict(
-        source='Table 4', miou=46.0, miou_ms=46.7, params_m=60, gflops=939, shape=SEG),
-    'upernet_convnext-s_160k_ade20k-512x512': dict(
-        source='Table 4', miou=48.7, miou_ms=49.6, params_m=82, gflops=1027, shape=SEG),
-    'upernet_convnext-b_160k_ade20k-512x512': dict(
-        source='Table 4', miou=49.1, miou_ms=49.9, params_m=122, gflops=1170, shape=SEG),
-    'convnext-t_in1k-224': dict(source='Table 1 (printed as 28M)', params_m=28.6, gflops=4.5, shape=CLS),
-    'r50_in1k-224': dict(source='Figure 2', params_m=25.6, gflops=4.1, shape=CLS),
+    # Table 3: Mask R-CNN 3x
+    'mask-rcnn_swin-t_fpn_ms-crop-3x_coco': _det(
+        'Swin-T', 'T', 46.0, 41.6, 48, 267, 23.1, _SWIN + 'v1.0.2/mask_rcnn_swin_tiny_patch4_window7.pth'),
+    'mask-rcnn_convnext-t_fpn_ms-crop-3x_coco': _det(
+        'ConvNeXt-T', 'T', 46.2, 41.7, 48, 262, 25.6, _CONVNEXT + 'coco/mask_rcnn_convnext_tiny_1k_3x.pth',
+        vs='mask-rcnn_swin-t_fpn_ms-crop-3x_coco'),
+    # Table 3: Cascade Mask R-CNN 3x (ResNe(X)t rows from the Swin paper)
+    _CASCADE.format('r50'): _det('ResNet-50', 'T', 46.3, 40.1, 82, 739, 16.2, source='Table 3 (Swin)'),
+    _CASCADE.format('x101-32x4d'): _det('X101-32x4d', 'S', 48.1, 41.6, 101, 819, 13.8, source='Table 3 (Swin)'),
+    _CASCADE.format('x101-64x4d'): _det('X101-64x4d', 'B', 48.3, 41.7, 140, 972, 12.6, source='Table 3 (Swin)'),
+    _CASCADE.format('swin-t'): _det(
+        'Swin-T', 'T', 50.4, 43.7, 86, 745, 12.2, _SWIN + 'v1.0.2/cascade_mask_rcnn_swin_tiny_patch4_window7.pth'),
+    _CASCADE.format('convnext-t'): _det(
+        'ConvNeXt-T', 'T', 50.4, 43.7, 86, 741, 13.5, _CONVNEXT + 'coco/cascade_mask_rcnn_convnext_tiny_1k_3x.pth',
+        vs=_CASCADE.format('swin-t')),
+    _CASCADE.format('swin-s'): _det(
+        'Swin-S', 'S', 51.9, 45.0, 107, 838, 11.4, _SWIN + 'v1.0.2/cascade_mask_rcnn_swin_small_patch4_window7.pth'),
+    _CASCADE.format('convnext-s'): _det(
+        'ConvNeXt-S', 'S', 51.9, 45.0, 108, 827, 12.0, _CONVNEXT + 'coco/cascade_mask_rcnn_convnext_small_1k_3x.pth',
+        vs=_CASCADE.format('swin-s')),
+    _CASCADE.format('swin-b'): _det(
+        'Swin-B', 'B', 51.9, 45.0, 145, 982, 10.7, _SWIN + 'v1.0.2/cascade_mask_rcnn_swin_base_patch4_window7.pth'),
+    _CASCADE.format('convnext-b'): _det(
+        'ConvNeXt-B', 'B', 52.7, 45.6, 146, 964, 11.4, _CONVNEXT + 'coco/cascade_mask_rcnn_convnext_base_1k_3x.pth',
+        vs=_CASCADE.format('swin-b')),
+    _CASCADE.format('swin-b-in22k-pre'): _det('Swin-B‡', 'IN-22K', 53.0, 45.8, 145, 982, 10.7),
+    _CASCADE.format('convnext-b-in22k-pre'): _det(
+        'ConvNeXt-B‡', 'IN-22K', 54.0, 46.9, 146, 964, 11.5, _CONVNEXT + 'coco/cascade_mask_rcnn_convnext_base_22k_3x.pth',
+        vs=_CASCADE.format('swin-b-in22k-pre')),
+    _CASCADE.format('swin-l-in22k-pre'): _det('Swin-L‡', 'IN-22K', 53.9, 46.7, None, 1382, 9.2),
+    _CASCADE.format('convnext-l-in22k-pre'): _det(
+        'ConvNeXt-L‡', 'IN-22K', 54.8, 47.6, 255, 1354, 10.0, _CONVNEXT + 'coco/cascade_mask_rcnn_convnext_large_22k_3x.pth',
+        vs=_CASCADE.format('swin-l-in22k-pre')),
+    _CASCADE.format('convnext-xl-in22k-pre'): _det(
+        'ConvNeXt-XL‡', 'IN-22K', 55.2, 47.7, 407, 1898, 8.6, _CONVNEXT + 'coco/cascade_mask_rcnn_convnext_xlarge_22k_3x.pth'),
+    # Table 4: UperNet 160k (single-scale mIoU from the releases)
+    _UPER.format('swin-t'): _seg('Swin-T', 'T', 44.51, 45.8, 60, 945,
+                                 _SWIN + 'v1.0.1/upernet_swin_tiny_patch4_window7_512x512.pth'),
+    _UPER.format('convnext-t'): _seg('ConvNeXt-T', 'T', 46.0, 46.7, 60, 939,
+                                     _CONVNEXT + 'ade20k/upernet_convnext_tiny_1k_512x512.pth',
+                                     vs=_UPER.format('swin-t')),
+    _UPER.format('swin-s'): _seg('Swin-S', 'S', 47.64, 49.5, 81, 1038,
+                                 _SWIN + 'v1.0.1/upernet_swin_small_patch4_window7_512x512.pth'),
+    _UPER.format('convnext-s'): _seg('ConvNeXt-S', 'S', 48.7, 49.6, 82, 1027,
+                                     _CONVNEXT + 'ade20k/upernet_convnext_small_1k_512x512.pth',
+                                     vs=_UPER.format('swin-s')),
+    _UPER.format('swin-b'): _seg('Swin-B', 'B', 48.13, 49.7, 121, 1188,
+                                 _SWIN + 'v1.0.1/upernet_swin_base_patch4_window7_512x512.pth'),
+    _UPER.format('convnext-b'): _seg('ConvNeXt-B', 'B', 49.1, 49.9, 122, 1170,
+                                     _CONVNEXT + 'ade20k/upernet_convnext_base_1k_512x512.pth',
+                                     vs=_UPER.format('swin-b')),
+    _UPER640.format('swin-b-in22k-pre'): _seg('Swin-B‡', 'IN-22K', None, 51.7, 121, 1841, shape=SEG640),
+    _UPER640.format('convnext-b-in22k-pre'): _seg(
+        'ConvNeXt-B‡', 'IN-22K', 52.6, 53.1, 122, 1828, _CONVNEXT + 'ade20k/upernet_convnext_base_22k_640x640.pth',
+        vs=_UPER640.format('swin-b-in22k-pre'), shape=SEG640),
+    _UPER640.format('swin-l-in22k-pre'): _seg('Swin-L‡', 'IN-22K', None, 53.5, 234, 2468, shape=SEG640),
+    _UPER640.format('convnext-l-in22k-pre'): _seg(
+        'ConvNeXt-L‡', 'IN-22K', 53.2, 53.7, 235, 2458, _CONVNEXT + 'ade20k/upernet_convnext_large_22k_640x640.pth',
+        vs=_UPER640.format('swin-l-in22k-pre'), shape=SEG640),
+    _UPER640.format('convnext-xl-in22k-pre'): _seg(
+        'ConvNeXt-XL‡', 'IN-22K', 53.6, 54.0, 391, 3335, _CONVNEXT + 'ade20k/upernet_convnext_xlarge_22k_640x640.pth',
+        shape=SEG640),
+    # ImageNet trunks
+    'convnext-t_in1k-224': dict(source='Table 1 (printed as 28M)', task='classification',
+                                backbone='ConvNeXt-T', params_m=28.6, gflops=4.5, shape=CLS),
+    'r50_in1k-224': dict(source='Figure 2', task='classification', backbone='ResNet-50',
+                         params_m=25.6, gflops=4.1, shape=CLS),
 }
 
 
+# The rows the test suite counts (tests/test_flops_roadmap.py): each model family and method
+# once, at the cost CI can pay; `python tools/get_flops.py --paper` counts every row.
+SUITE_ROWS = ('mask-rcnn_convnext-t_fpn_ms-crop-3x_coco', 'mask-rcnn_swin-t_fpn_ms-crop-3x_coco',
+              'cascade-mask-rcnn_r50_fpn_4conv1fc-giou_ms-crop-3x_coco',
+              'cascade-mask-rcnn_convnext-t_fpn_4conv1fc-giou_ms-crop-3x_coco',
+              'cascade-mask-rcnn_convnext-s_fpn_4conv1fc-giou_ms-crop-3x_coco',
+              'cascade-mask-rcnn_convnext-b_fpn_4conv1fc-giou_ms-crop-3x_coco',
+              'upernet_convnext-t_160k_ade20k-512x512', 'upernet_convnext-s_160k_ade20k-512x512',
+              'upernet_convnext-b_160k_ade20k-512x512', 'upernet_swin-t_160k_ade20k-512x512',
+              'convnext-t_in1k-224', 'r50_in1k-224')
+
+
 def paper_shape(cfg) -> tuple[int, int]:
-    """(H, W) the papers count a config's FLOPs at: by its task (default scope)."""
-    return {'mmdet': DET, 'mmseg': SEG}.get(cfg.get('default_scope'), CLS)
+    """(H, W) the papers count a config's FLOPs at: by its task (default scope) and crop."""
+    if cfg.get('default_scope') == 'mmseg':
+        return SEG640 if tuple(cfg.get('crop_size', (512, 512))) == (640, 640) else SEG
+    return {'mmdet': DET}.get(cfg.get('default_scope'), CLS)
+
+
+# -- the model zoo page (docs/model_zoo.md, tools/model_zoo.py) ------------------------------
+def _fmt(v) -> str:
+    return '-' if v is None else f'{v:g}'
+
+
+def _link(url: str | None, text: str) -> str:
+    return f'[{text}]({url})' if url else '-'
+
+
+def zoo_rows(root: str = '.') -> list[dict]:
+    """Per paper row: its config, the pretrained weights the config reads (its backbone's
+    init_cfg), the released fine-tuned model, the paper's figures and the evaluation command."""
+    import glob
+    import os.path as osp
+
+    from mmengine.config import Config
+    rows = []
+    for stem, row in PAPER.items():
+        if row['task'] == 'classification':
+            continue
+        paths = sorted(glob.glob(osp.join(root, 'configs', '*', f'{stem}.py')))
+        if len(paths) != 1:
+            raise FileNotFoundError(f'backbones/paper.py names {stem!r}, but configs/ holds '
+                                    f'{len(paths)} files of that name')
+        config = osp.relpath(paths[0], root)
+        backbone = Config.fromfile(paths[0]).model.backbone
+        pretrained = (backbone.get('init_cfg') or {}).get('checkpoint')
+        command = (f'python tools/test.py {config} {row["released"]}' if row['released'] else
+                   f'tools/dist_train.sh {config} 8, then python tools/test.py {config} '
+                   'work_dirs/<name>/<checkpoint>.pth')
+        if row['task'] == 'segmentation' and row['released']:
+            command += ' [--tta for multi-scale]'
+        rows.append(dict(stem=stem, config=config, pretrained=pretrained, **row,
+                         command=command))
+    return rows
+
+
+def model_zoo_markdown(root: str = '.') -> str:
+    """docs/model_zoo.md: one table per paper table, rows in the paper's groups."""
+    rows = zoo_rows(root)
+    out = ['# Model zoo: every row of the ConvNeXt paper\'s Tables 3 and 4', '',
+           'Generated by `python tools/model_zoo.py` from `configs/` and `backbones/paper.py` '
+           '(a test checks it is current). Figures are the paper\'s (single-scale mIoU and '
+           'parameter counts from the rows\' own releases where the paper prints none); '
+           '"-" where no source gives one. ‡: pre-trained on ImageNet-22K. Weights are '
+           'downloaded on first use and cached by URL.', '']
+    for task, title, cols in (
+            ('detection', 'COCO (Table 3): Mask R-CNN and Cascade Mask R-CNN, 3x',
+             ('box AP', 'mask AP', 'params (M)', 'GFLOPs', 'FPS')),
+            ('segmentation', 'ADE20K (Table 4): UperNet, 160k iterations',
+             ('mIoU', 'mIoU ms', 'params (M)', 'GFLOPs'))):
+        keys = {'box AP': 'box_ap', 'mask AP': 'mask_ap', 'params (M)': 'params_m',
+                'GFLOPs': 'gflops', 'FPS': 'fps', 'mIoU': 'miou', 'mIoU ms': 'miou_ms'}
+        out += [f'## {title}', '',
+                '| group | backbone | config | ' + ' | '.join(cols)
+                + ' | pretrained | fine-tuned model | evaluate |',
+                '|' + ' --- |' * (len(cols) + 6)]
+        for group in GROUPS:
+            for r in (r for r in rows if r['task'] == task and r['group'] == group):
+                cells = [group, r['backbone'], f'[{r["stem"]}]({"../" + r["config"]})']
+                cells += [_fmt(r[keys[c]]) for c in cols]
+                cells += [_link(r['pretrained'], 'weights'), _link(r['released'], 'model'),
+                          f'`{r["command"]}`']
+                out.append('| ' + ' | '.join(cells) + ' |')
+        out.append('')
+    return '\n'.join(out)
+
+
+# -- the paper's comparisons (tools/report.py) ----------------------------------------------
+COMPARED = {'detection': (('box AP', 'box_ap'), ('mask AP', 'mask_ap')),
+            'segmentation': (('mIoU', 'miou'), ('mIoU ms', 'miou_ms'))}
+
+
+def comparison_markdown(measured: dict[str, dict]) -> str:
+    """The paper's comparisons as it draws them: per task and size group (T, S, B, IN-22K)
+    each ConvNeXt row beside the row it is compared with, the paper's figures and delta, and
+    the measured ones where both runs exist (with `measured`, only pairs it has a row of;
+    without, every pair). `measured`: config stem -> {'box AP': ..,
+    'mask AP': .., 'mIoU': ..} (percent)."""
+    lines = ['| task | group | ConvNeXt | vs | metric | paper: ConvNeXt / other (delta) '
+             '| measured: ConvNeXt / other (delta) |', '|' + ' --- |' * 7]
+    for task in ('detection', 'segmentation'):
+        for group in GROUPS:
+            for stem, row in PAPER.items():
+                if row['task'] != task or row['group'] != group or not row.get('vs'):
+                    continue
+                if measured and stem not in measured and row['vs'] not in measured:
+                    continue  # a report shows the pairs it measured
+                other = PAPER[row['vs']]
+                for name, key in COMPARED[task]:
+                    a, b = row.get(key), other.get(key)
+                    paper = (f'{a:g} / {b:g} ({a - b:+.1f})' if a is not None and b is not None
+                             else '-')
+                    ours = [measured.get(s, {}).get(name) for s in (stem, row['vs'])]
+                    got = (f'{ours[0]:.1f} / {ours[1]:.1f} ({ours[0] - ours[1]:+.1f})'
+                           if None not in ours else '-')
+                    lines.append(f'| {task} | {group} | {row["backbone"]} | {other["backbone"]} '
+                                 f'| {name} | {paper} | {got} |')
+    return '\n'.join(lines) + '\n'

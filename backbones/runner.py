@@ -86,14 +86,9 @@ class Runner(MMEngineRunner):
             load_pretrained(model, filename, convert=model.convert_release, strict=True,
                             weights_only=weights_only)
             return {}
-        revise_keys = list(revise_keys or [(r'^module\.', '')])
-        if isinstance(getattr(model, 'backbone', None), DenseBackbone):
-            revise_keys.append((r'^backbone\.norm(\d)\.', r'backbone.out_norms.\1.'))
         checkpoint = read_checkpoint(filename, weights_only=weights_only)
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
-        state = checkpoint.get('state_dict', checkpoint)
-        for pattern, replacement in revise_keys:
-            state = {re.sub(pattern, replacement, k): v for k, v in state.items()}
+        state = revise_state(model, checkpoint.get('state_dict', checkpoint), revise_keys)
         check_complete(model, state, filename, parts=self.cfg.get('load_parts'))
         model.load_state_dict(state, strict=False)
         self._has_loaded = True
@@ -121,6 +116,18 @@ class Runner(MMEngineRunner):
         finally:
             if osp.exists(tmp):
                 os.remove(tmp)
+
+
+def revise_state(model: torch.nn.Module, state: dict, revise_keys: list | None = None) -> dict:
+    """A checkpoint's keys renamed for `model`: `revise_keys` (default: DataParallel's
+    `module.` dropped) and, for our backbones, the official ConvNeXt detection /
+    segmentation releases' `backbone.norm{i}` -> `backbone.out_norms.{i}`."""
+    revise_keys = list(revise_keys or [(r'^module\.', '')])
+    if isinstance(getattr(model, 'backbone', None), DenseBackbone):
+        revise_keys.append((r'^backbone\.norm(\d)\.', r'backbone.out_norms.\1.'))
+    for pattern, replacement in revise_keys:
+        state = {re.sub(pattern, replacement, k): v for k, v in state.items()}
+    return state
 
 
 @HOOKS.register_module()

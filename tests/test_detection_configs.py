@@ -15,15 +15,25 @@ DET_CONFIGS = sorted((ROOT / 'configs').glob('*mask_rcnn/*.py'))
 R50 = dict(_delete_=True, type='backbones.ResNet', depth=50, frozen_stages=1, norm_eval=True)
 CONVNEXT_T = dict(_delete_=True, type='backbones.ConvNeXt', arch='tiny', layer_scale_init_value=1.0)
 
-# The backbone-swap examples with another library's backbone: channels it outputs (it
-# declares none; prepare() reads them off a forward pass).
-FOREIGN_CHANNELS = {'mask-rcnn_swin-t_fpn_1x_coco': [96, 192, 384, 768]}
+
+
+def foreign_channels(backbone) -> list[int]:
+    """What another library's backbone (mmdet's Swin / ResNeXt, which declare none) outputs;
+    prepare() reads it off a forward pass."""
+    if backbone.type == 'mmdet.SwinTransformer':
+        return [backbone.embed_dims * 2 ** i for i in range(4)]
+    return [256, 512, 1024, 2048]
+
+
 # (config stem) -> (arch, drop_path_rate, lr, decay_rate, num_layers) from the official configs
 RECIPES = {
     'mask-rcnn_convnext-t_fpn_ms-crop-3x_coco': ('tiny', 0.4, 1e-4, 0.95, 6),
     'cascade-mask-rcnn_convnext-t_fpn_4conv1fc-giou_ms-crop-3x_coco': ('tiny', 0.4, 2e-4, 0.7, 6),
     'cascade-mask-rcnn_convnext-s_fpn_4conv1fc-giou_ms-crop-3x_coco': ('small', 0.6, 2e-4, 0.7, 12),
     'cascade-mask-rcnn_convnext-b_fpn_4conv1fc-giou_ms-crop-3x_coco': ('base', 0.7, 2e-4, 0.8, 12),
+    'cascade-mask-rcnn_convnext-b-in22k-pre_fpn_4conv1fc-giou_ms-crop-3x_coco': ('base', 0.6, 1e-4, 0.8, 12),
+    'cascade-mask-rcnn_convnext-l-in22k-pre_fpn_4conv1fc-giou_ms-crop-3x_coco': ('large', 0.7, 1e-4, 0.7, 12),
+    'cascade-mask-rcnn_convnext-xl-in22k-pre_fpn_4conv1fc-giou_ms-crop-3x_coco': ('xlarge', 0.8, 1e-4, 0.7, 12),
 }
 
 
@@ -37,6 +47,8 @@ def _build(cfg):
 
 def test_config_set_is_complete():
     names = {p.stem for p in DET_CONFIGS}
+    from backbones.paper import PAPER  # every row of the paper's Table 3 has its config
+    assert {s for s, r in PAPER.items() if r['task'] == 'detection'} <= names
     for method in ('mask-rcnn_{}_fpn', 'cascade-mask-rcnn_{}_fpn_4conv1fc-giou'):
         for b in ('convnext-t', 'convnext-s', 'convnext-b', 'r50'):
             for sched in ('1x', 'ms-crop-3x'):
@@ -56,7 +68,7 @@ def test_config_builds_with_both_backbones(path):
             c.merge_from_dict({'model.backbone': swap})
         model, optim = _build(c)
         declared = getattr(model.backbone, 'out_channels', None)
-        assert model.neck.in_channels == (declared or FOREIGN_CHANNELS[path.stem])
+        assert model.neck.in_channels == (declared or foreign_channels(c.model.backbone))
         in_optimizer = {id(p) for g in optim.optimizer.param_groups for p in g['params']}
         assert all(id(p) in in_optimizer for p in model.parameters() if p.requires_grad)
     if 'cascade' in path.stem:

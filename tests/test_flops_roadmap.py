@@ -14,7 +14,7 @@ from mmengine.config import Config
 
 from backbones import ConvNeXt, RoadmapNet
 from backbones.flops import build_model, count
-from backbones.paper import PAPER
+from backbones.paper import PAPER, SUITE_ROWS
 from backbones.roadmap import STEP_NAMES
 from conftest import randomize_
 
@@ -25,11 +25,13 @@ FIGURE_2 = dict(zip(STEP_NAMES, (4.1, 4.5, 4.4, 2.4, 5.3, 4.6, 4.1, 4.2, 4.2, 4.
                                  4.5)))
 
 
-@pytest.mark.parametrize('stem', sorted(PAPER))
+@pytest.mark.parametrize('stem', SUITE_ROWS)
 def test_params_and_flops_match_paper(stem):
+    """A subset (every family and method once); all rows: python tools/get_flops.py --paper"""
     paper = PAPER[stem]
     got = count(Config.fromfile(next(C.glob(f'*/{stem}.py'))), *paper['shape'])
-    assert got['params_m'] == pytest.approx(paper['params_m'], rel=0.02)
+    if paper['params_m'] is not None:
+        assert got['params_m'] == pytest.approx(paper['params_m'], rel=0.02)
     assert got['gflops'] == pytest.approx(paper['gflops'], rel=0.02)
 
 

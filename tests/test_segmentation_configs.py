@@ -20,9 +20,16 @@ CONVNEXT_T = dict(_delete_=True, type='backbones.ConvNeXt', arch='tiny', layer_s
 # The backbone-swap example with timm's ConvNeXt-T (mmpretrain.TIMMBackbone): its channels.
 FOREIGN = {'upernet_timm-convnext-t_160k_ade20k-512x512': [96, 192, 384, 768]}
 # (config stem) -> (arch, drop_path_rate, num_layers) from the official ConvNeXt configs
-RECIPES = {'upernet_convnext-t_160k_ade20k-512x512': ('tiny', 0.4, 6),
-           'upernet_convnext-s_160k_ade20k-512x512': ('small', 0.3, 12),
-           'upernet_convnext-b_160k_ade20k-512x512': ('base', 0.4, 12)}
+RECIPES = {'upernet_convnext-t_160k_ade20k-512x512': ('tiny', 0.4, 6, 1e-4),
+           'upernet_convnext-s_160k_ade20k-512x512': ('small', 0.3, 12, 1e-4),
+           'upernet_convnext-b_160k_ade20k-512x512': ('base', 0.4, 12, 1e-4),
+           'upernet_convnext-b-in22k-pre_160k_ade20k-640x640': ('base', 0.4, 12, 1e-4),
+           'upernet_convnext-l-in22k-pre_160k_ade20k-640x640': ('large', 0.4, 12, 1e-4),
+           'upernet_convnext-xl-in22k-pre_160k_ade20k-640x640': ('xlarge', 0.4, 12, 8e-5)}
+
+
+def _crop(stem: str) -> tuple[int, int]:
+    return (640, 640) if stem.endswith('640x640') else (512, 512)
 
 
 def _build(cfg, optim=True):
@@ -37,6 +44,8 @@ def test_config_set_is_complete():
     names = {p.stem for p in SEG_CONFIGS}
     for b in ('convnext-t', 'convnext-s', 'convnext-b', 'r50', 'r101'):
         assert f'upernet_{b}_160k_ade20k-512x512' in names
+    from backbones.paper import PAPER  # every row of the paper's Table 4 has its config
+    assert {s for s, r in PAPER.items() if r['task'] == 'segmentation'} <= names
 
 
 @pytest.mark.parametrize('path', SEG_CONFIGS, ids=lambda p: p.stem)
@@ -48,7 +57,10 @@ def test_config_builds_with_both_backbones(path):
     assert cfg.model.auxiliary_head.in_channels is None
     assert 'Paper' in path.read_text().splitlines()[1]
     assert cfg.train_cfg.max_iters == 160000 and cfg.train_dataloader.batch_size == 2
-    assert cfg.model.test_cfg == dict(mode='slide', crop_size=(512, 512), stride=(341, 341))
+    crop = _crop(path.stem)
+    assert cfg.model.test_cfg == dict(mode='slide', crop_size=crop, stride=(crop[0] * 2 // 3,) * 2)
+    assert cfg.model.data_preprocessor.size == crop
+    assert cfg.train_dataloader.dataset.pipeline[3].crop_size == crop
     for swap in (None, R50 if 'convnext' in path.stem else CONVNEXT_T):
         c = Config.fromfile(path)
         if swap:
@@ -56,7 +68,9 @@ def test_config_builds_with_both_backbones(path):
         elif path.stem in FOREIGN:
             c.merge_from_dict({'model.backbone.pretrained': False})  # no download in tests
         model, optim = _build(c)
-        channels = getattr(model.backbone, 'out_channels', None) or FOREIGN[path.stem]
+        channels = getattr(model.backbone, 'out_channels', None) or (
+            [c.model.backbone.embed_dims * 2 ** i for i in range(4)]
+            if c.model.backbone.type == 'mmdet.SwinTransformer' else FOREIGN[path.stem])
         assert model.decode_head.in_channels == channels
         assert model.auxiliary_head.in_channels == channels[2]
         assert model.decode_head.num_classes == 150
@@ -66,18 +80,18 @@ def test_config_builds_with_both_backbones(path):
 
 @pytest.mark.parametrize('stem', sorted(RECIPES))
 def test_paper_recipe_fields(stem):
-    arch, dpr, num_layers = RECIPES[stem]
+    arch, dpr, num_layers, lr = RECIPES[stem]
     cfg = Config.fromfile(ROOT / f'configs/upernet/{stem}.py')
     bb = cfg.model.backbone
     assert (bb.arch, bb.drop_path_rate, bb.layer_scale_init_value) == (arch, dpr, 1.0)
     ow = cfg.optim_wrapper
     assert ow.type == 'AmpOptimWrapper'
-    assert ow.optimizer == dict(type='AdamW', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.05)
+    assert ow.optimizer == dict(type='AdamW', lr=lr, betas=(0.9, 0.999), weight_decay=0.05)
     assert ow.paramwise_cfg == dict(decay_rate=0.9, decay_type='stage_wise', num_layers=num_layers)
     warmup, poly = cfg.param_scheduler
     assert (warmup.type, warmup.start_factor, warmup.end) == ('LinearLR', 1e-6, 1500)
     assert (poly.type, poly.power, poly.eta_min, poly.end) == ('PolyLR', 1.0, 0.0, 160000)
-    assert cfg.train_dataloader.dataset.pipeline[3].crop_size == (512, 512)
+    assert cfg.train_dataloader.dataset.pipeline[3].crop_size == _crop(stem)
 
 
 def _official_stage_wise(name: str, num_layers: int) -> int:

@@ -4,7 +4,10 @@
 
 For each work dir: the config MMEngine saved there, the latest evaluation it logged (test
 over val, later over earlier), and the model's parameters and FLOPs (backbones/flops.py, at
-the paper's input size). Prints a Markdown table; `--out` also writes it to a file.
+the paper's input size). Rows come in the paper's order: by task, then size group (T, S, B,
+IN-22K), each ConvNeXt row after the row it is compared with. A second table gives the
+paper's comparisons: its delta beside the measured one where both runs exist. Prints
+Markdown; `--out` also writes it to a file.
 """
 import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
@@ -14,7 +17,7 @@ from glob import glob
 from mmengine.config import Config
 
 from backbones.flops import build_model, count
-from backbones.paper import PAPER, paper_shape
+from backbones.paper import GROUPS, PAPER, comparison_markdown, paper_shape
 from backbones.study import latest_metrics
 
 METRICS = {'box AP': 'coco/bbox_mAP', 'mask AP': 'coco/segm_mAP', 'mIoU': 'mIoU'}
@@ -31,7 +34,8 @@ def describe(cfg: Config) -> tuple[str, str]:
     return f'{name}-{detail}'.rstrip('-'), method.get(cfg.model.type, cfg.model.type)
 
 
-def row(work_dir: str, flops: bool) -> list[str]:
+def row(work_dir: str, flops: bool) -> tuple[list[str], str, dict]:
+    """(table cells, config stem, measured metrics in percent)"""
     configs = sorted(glob(osp.join(work_dir, '*.py')))
     if not configs:
         raise FileNotFoundError(f'{work_dir}: no config saved there (is it a work dir of '
@@ -54,8 +58,19 @@ def row(work_dir: str, flops: bool) -> list[str]:
                     gflops=None)
     ours += [size['params_m'], size['gflops']]
     cells = [f'{v:.1f}' if v is not None else '-' for v in ours]
-    theirs = [f'{paper[k]}' if k in paper else '-' for k in PAPER_KEYS]
-    return [backbone, method, schedule] + [f'{o} ({t})' for o, t in zip(cells, theirs)] + [stem]
+    theirs = [f'{paper[k]}' if paper.get(k) is not None else '-' for k in PAPER_KEYS]
+    measured = {c: v for c, v in zip(COLUMNS[:3], ours) if v is not None}
+    return ([backbone, method, schedule] + [f'{o} ({t})' for o, t in zip(cells, theirs)]
+            + [stem], stem, measured)
+
+
+def paper_order(stem: str) -> tuple:
+    """Task, size group, then the paper's row order (the compared row before ConvNeXt's)."""
+    if stem not in PAPER:
+        return (2, 0, 0, stem)
+    r = PAPER[stem]
+    return (r['task'] != 'detection', GROUPS.index(r['group']) if 'group' in r else 9,
+            list(PAPER).index(stem), stem)
 
 
 def main() -> None:
@@ -67,8 +82,14 @@ def main() -> None:
     header = ['backbone', 'method', 'schedule'] + [f'{c} ours (paper)' for c in COLUMNS]
     lines = ['| ' + ' | '.join(header + ['config']) + ' |',
              '|' + ' --- |' * (len(header) + 1)]
-    lines += ['| ' + ' | '.join(row(d, not args.no_flops)) + ' |' for d in args.work_dirs]
+    results = sorted((row(d, not args.no_flops) for d in args.work_dirs),
+                     key=lambda r: paper_order(r[1]))
+    lines += ['| ' + ' | '.join(cells) + ' |' for cells, _, _ in results]
     text = '\n'.join(lines) + '\n'
+    measured = {stem: m for _, stem, m in results}
+    if any(PAPER.get(s, {}).get('vs') in measured for s in measured):
+        text += '\nThe paper\'s comparisons (rows measured here):\n\n' + comparison_markdown(
+            {s: m for s, m in measured.items() if s in PAPER})
     print(text, end='')
     if args.out:
         with open(args.out, 'w') as f:
