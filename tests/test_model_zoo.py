@@ -150,3 +150,27 @@ def test_released_convnext_models_load_every_tensor(config, tmp_path):
     loaded = model.state_dict()
     for k, r in zip(names, renamed):
         assert torch.equal(loaded[r], state[k]), k
+
+
+def test_report_draws_the_papers_comparison(tmp_path):
+    """Two work dirs (as MMEngine leaves them: the dumped config, scalars.json), given in the
+    wrong order: the report puts Swin-T before ConvNeXt-T and sets both deltas side by side."""
+    import json
+    dirs = []
+    for stem, box in (('mask-rcnn_convnext-t_fpn_ms-crop-3x_coco', 0.455),
+                      ('mask-rcnn_swin-t_fpn_ms-crop-3x_coco', 0.449)):
+        wd = tmp_path / stem
+        (wd / '20260101_000000' / 'vis_data').mkdir(parents=True)
+        Config.fromfile(ROOT / f'configs/mask_rcnn/{stem}.py').dump(str(wd / f'{stem}.py'))
+        (wd / '20260101_000000' / 'vis_data' / 'scalars.json').write_text(
+            json.dumps({'coco/bbox_mAP': box, 'coco/segm_mAP': 0.41, 'step': 36}) + '\n')
+        dirs.append(str(wd))
+    run = subprocess.run([sys.executable, 'tools/report.py', *dirs, '--no-flops'], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    lines = run.stdout.splitlines()
+    order = [x for x in lines if x.startswith('| SwinTransformer') or x.startswith('| ConvNeXt')]
+    assert order[0].startswith('| SwinTransformer') and order[1].startswith('| ConvNeXt-tiny')
+    assert '45.5 (46.2)' in order[1] and '44.9 (46.0)' in order[0]
+    box = next(x for x in lines if '| ConvNeXt-T | Swin-T | box AP |' in x)
+    assert '46.2 / 46 (+0.2)' in box and '45.5 / 44.9 (+0.6)' in box
