@@ -222,3 +222,24 @@ def test_paper_scale_plan_commands_and_collected_table(tmp_path):
     convnext_det = next(line for line in table.splitlines()
                         if line.startswith('| ConvNeXt-T | detection | pretrained'))
     assert '| 40.0 | 35.0 |' in convnext_det and '46.2 / 41.7' in convnext_det
+
+
+def test_timm_cross_check_config_is_our_classifier_in_timm(tmp_path):
+    """configs/demo/timm-convnext-t_demo-shapes-cls.py builds timm's convnext_tiny in the same
+    Runner path; with its weights, our ImageClassifier gives the same logits and loss."""
+    from mmengine.config import Config
+
+    from backbones import ImageClassifier
+    from backbones.registry import MODELS
+    cfg = Config.fromfile(ROOT / 'configs/demo/timm-convnext-t_demo-shapes-cls.py')
+    timm_model = MODELS.build(cfg.model).eval()
+    path = tmp_path / 'timm.pth'
+    torch.save(timm_model.model.state_dict(), path)
+    ours = ImageClassifier(backbone=dict(type='backbones.ConvNeXt', arch='tiny'), num_classes=6,
+                           init_cfg=dict(type='Pretrained', checkpoint=str(path)))
+    ours.init_weights()
+    x, labels = torch.randn(2, 3, 48, 48), [1, 4]
+    with torch.no_grad():
+        torch.testing.assert_close(ours.eval()(x), timm_model(x), rtol=1e-4, atol=1e-4)
+        assert ours(x, labels, mode='loss')['loss'].item() == pytest.approx(
+            timm_model(x, labels, mode='loss')['loss'].item(), rel=1e-4)
