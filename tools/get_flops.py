@@ -24,6 +24,10 @@ from backbones.paper import PAPER, paper_shape
 def check_paper(stems: list[str]) -> None:
     """Count each row's config at the paper's input size; print ours / the paper's."""
     from pathlib import Path
+    unknown = [s for s in stems if s not in PAPER]
+    if unknown:
+        sys.exit(f'--paper: no row named {", ".join(unknown)} in backbones/paper.py; '
+                 f'rows: {", ".join(PAPER)}')
     bad = []
     for stem in stems or list(PAPER):
         row = PAPER[stem]
