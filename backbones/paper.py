@@ -6,9 +6,13 @@ FLOPs at 2048x512, or 2560x640 for the 640x640 rows), Figure 2 / Table 1 (ImageN
 224x224). Table 3 prints no parameter counts and Table 4 no single-scale mIoU: those come
 from the releases that go with the rows (the official ConvNeXt READMEs; Swin's detection and
 segmentation READMEs; the Swin paper for the ResNe(X)t rows, which the ConvNeXt paper
-reprints). `None` marks a figure no source gives. `released` is the fine-tuned model the
-row's authors published (None where they published none), `vs` the row a ConvNeXt row is
-compared with at the same size, `group` the block of the table it sits in.
+reprints). `None` marks a figure no source gives. `released` is a published fine-tuned model
+of the row (None where there is none): the official repository's for ConvNeXt; mmdet's and
+mmseg's model zoos for Swin where they hold the row (their retrainings: mmseg's UperNet
+Swin-T/S/B score 44.41 / 47.72 / 47.99 single-scale against Swin's 44.51 / 47.64 / 48.13),
+else the Swin repository's (its names converted on loading, backbones/runner.revise_state);
+the ResNeXt rows' recipe (the Swin paper's) was never released. `vs` is the row a ConvNeXt
+row is compared with at the same size, `group` the block of the table it sits in.
 """
 from __future__ import annotations
 
@@ -17,6 +21,10 @@ GROUPS = ('T', 'S', 'B', 'IN-22K')  # the paper's blocks, in its order
 
 _CONVNEXT = 'https://dl.fbaipublicfiles.com/convnext/'
 _SWIN = 'https://github.com/SwinTransformer/storage/releases/download/'
+_MMDET = 'https://download.openmmlab.com/mmdetection/v2.0/swin/'
+_MMSEG = 'https://download.openmmlab.com/mmsegmentation/v0.5/swin/upernet_swin_{0}_patch4_window7_' \
+         '512x512_160k_ade20k_pretrain_224x224_1K/upernet_swin_{0}_patch4_window7_512x512_160k_' \
+         'ade20k_pretrain_224x224_1K_{1}.pth'
 
 
 def _det(backbone, group, box, mask, params, gflops, fps, released=None, vs=None, source='Table 3'):
@@ -37,7 +45,8 @@ _UPER, _UPER640 = 'upernet_{}_160k_ade20k-512x512', 'upernet_{}_160k_ade20k-640x
 PAPER: dict[str, dict] = {
     # Table 3: Mask R-CNN 3x
     'mask-rcnn_swin-t_fpn_ms-crop-3x_coco': _det(
-        'Swin-T', 'T', 46.0, 41.6, 48, 267, 23.1, _SWIN + 'v1.0.2/mask_rcnn_swin_tiny_patch4_window7.pth'),
+        'Swin-T', 'T', 46.0, 41.6, 48, 267, 23.1, _MMDET + 'mask_rcnn_swin-t-p4-w7_fpn_ms-crop-3x_coco/'
+        'mask_rcnn_swin-t-p4-w7_fpn_ms-crop-3x_coco_20210906_131725-bacf6f7b.pth'),
     'mask-rcnn_convnext-t_fpn_ms-crop-3x_coco': _det(
         'ConvNeXt-T', 'T', 46.2, 41.7, 48, 262, 25.6, _CONVNEXT + 'coco/mask_rcnn_convnext_tiny_1k_3x.pth',
         vs='mask-rcnn_swin-t_fpn_ms-crop-3x_coco'),
@@ -72,17 +81,17 @@ PAPER: dict[str, dict] = {
         'ConvNeXt-XL‡', 'IN-22K', 55.2, 47.7, 407, 1898, 8.6, _CONVNEXT + 'coco/cascade_mask_rcnn_convnext_xlarge_22k_3x.pth'),
     # Table 4: UperNet 160k (single-scale mIoU from the releases)
     _UPER.format('swin-t'): _seg('Swin-T', 'T', 44.51, 45.8, 60, 945,
-                                 _SWIN + 'v1.0.1/upernet_swin_tiny_patch4_window7_512x512.pth'),
+                                 _MMSEG.format('tiny', '20210531_112542-e380ad3e')),
     _UPER.format('convnext-t'): _seg('ConvNeXt-T', 'T', 46.0, 46.7, 60, 939,
                                      _CONVNEXT + 'ade20k/upernet_convnext_tiny_1k_512x512.pth',
                                      vs=_UPER.format('swin-t')),
     _UPER.format('swin-s'): _seg('Swin-S', 'S', 47.64, 49.5, 81, 1038,
-                                 _SWIN + 'v1.0.1/upernet_swin_small_patch4_window7_512x512.pth'),
+                                 _MMSEG.format('small', '20210526_192015-ee2fff1c')),
     _UPER.format('convnext-s'): _seg('ConvNeXt-S', 'S', 48.7, 49.6, 82, 1027,
                                      _CONVNEXT + 'ade20k/upernet_convnext_small_1k_512x512.pth',
                                      vs=_UPER.format('swin-s')),
     _UPER.format('swin-b'): _seg('Swin-B', 'B', 48.13, 49.7, 121, 1188,
-                                 _SWIN + 'v1.0.1/upernet_swin_base_patch4_window7_512x512.pth'),
+                                 _MMSEG.format('base', '20210526_192340-593b0e13')),
     _UPER.format('convnext-b'): _seg('ConvNeXt-B', 'B', 49.1, 49.9, 122, 1170,
                                      _CONVNEXT + 'ade20k/upernet_convnext_base_1k_512x512.pth',
                                      vs=_UPER.format('swin-b')),

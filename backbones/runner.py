@@ -76,7 +76,8 @@ class Runner(MMEngineRunner):
         """Load `filename` into the model, strictly: every tensor of the model must come from
         the file and the file must hold nothing else, after the known renames (DataParallel's
         `module.`; the official ConvNeXt detection / segmentation checkpoints'
-        `backbone.norm{i}` -> our `backbone.out_norms.{i}`). A config that fine-tunes from
+        `backbone.norm{i}` -> our `backbone.out_norms.{i}`; the Swin repository's releases ->
+        mmdet's SwinTransformer names). A config that fine-tunes from
         a model of other classes names the parts it takes: `load_parts = ['backbone', ...]`
         (only those must be complete; tools/test.py ignores it). A classifier reads the file as
         a release (official / timm / torchvision names). Unreadable files: CheckpointError."""
@@ -120,13 +121,22 @@ class Runner(MMEngineRunner):
 
 def revise_state(model: torch.nn.Module, state: dict, revise_keys: list | None = None) -> dict:
     """A checkpoint's keys renamed for `model`: `revise_keys` (default: DataParallel's
-    `module.` dropped) and, for our backbones, the official ConvNeXt detection /
-    segmentation releases' `backbone.norm{i}` -> `backbone.out_norms.{i}`."""
+    `module.` dropped); for our backbones, the official ConvNeXt detection / segmentation
+    releases' `backbone.norm{i}` -> `backbone.out_norms.{i}`; for mmdet's / mmseg's
+    SwinTransformer, the Swin repository's releases (`backbone.layers.{i}...`, mmdet 2.x
+    heads) through mmdet's own converter of Swin's names."""
     revise_keys = list(revise_keys or [(r'^module\.', '')])
-    if isinstance(getattr(model, 'backbone', None), DenseBackbone):
+    backbone = getattr(model, 'backbone', None)
+    if isinstance(backbone, DenseBackbone):
         revise_keys.append((r'^backbone\.norm(\d)\.', r'backbone.out_norms.\1.'))
     for pattern, replacement in revise_keys:
         state = {re.sub(pattern, replacement, k): v for k, v in state.items()}
+    if type(backbone).__name__ == 'SwinTransformer' and any(
+            k.startswith('backbone.layers.') for k in state):
+        from mmdet.models.backbones.swin import swin_converter  # also mmseg's Swin's names
+        state = {**{k: v for k, v in state.items() if not k.startswith('backbone.')},
+                 **swin_converter({k[9:]: v for k, v in state.items()
+                                   if k.startswith('backbone.')})}
     return state
 
 

@@ -174,3 +174,70 @@ def test_report_draws_the_papers_comparison(tmp_path):
     assert '45.5 (46.2)' in order[1] and '44.9 (46.0)' in order[0]
     box = next(x for x in lines if '| ConvNeXt-T | Swin-T | box AP |' in x)
     assert '46.2 / 46 (+0.2)' in box and '45.5 / 44.9 (+0.6)' in box
+
+
+# -- released Swin models --------------------------------------------------------------------
+def _swin_repo_names(own: dict) -> dict[str, str]:
+    """The Swin repository's name (Swin-Transformer-Object-Detection's backbone: `layers`,
+    `attn.qkv`, `mlp.fc1`, `patch_embed.proj`) of each of mmdet's SwinTransformer keys."""
+    names = {}
+    for k in own:
+        if not k.startswith('backbone.'):
+            continue
+        n = k.replace('backbone.stages.', 'backbone.layers.').replace('.attn.w_msa.', '.attn.')
+        n = n.replace('.ffn.layers.0.0.', '.mlp.fc1.').replace('.ffn.layers.1.', '.mlp.fc2.')
+        names[n.replace('patch_embed.projection.', 'patch_embed.proj.')] = k
+    return names
+
+
+def _build(config: str):
+    cfg = Config.fromfile(ROOT / f'configs/{config}.py')
+    cfg.model.backbone.init_cfg = None
+    cfg = prepare(cfg)
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):
+        registry = __import__(f'{cfg.default_scope}.registry', fromlist=['MODELS'])
+        return registry.MODELS.build(cfg.model)
+
+
+def test_swin_repository_release_loads_and_merges_patches_as_swin_does():
+    """A Cascade Swin-T file with the Swin repository's names (its released models) loads
+    every tensor; its patch merging, computed as the Swin code computes it (x0..x3 gathered
+    by stride-2 slicing, LayerNorm, Linear), equals mmdet's after the conversion."""
+    model = _build('cascade_mask_rcnn/cascade-mask-rcnn_swin-t_fpn_4conv1fc-giou_ms-crop-3x_coco')
+    own = model.state_dict()
+    swin = _swin_repo_names(own)
+    assert len(swin) == sum(k.startswith('backbone.') for k in own)
+    g = torch.Generator().manual_seed(0)
+    state = {n: torch.randn(own[k].shape, generator=g).to(own[k].dtype) if own[k].is_floating_point()
+             else own[k].clone() for n, k in swin.items()}
+    state.update({k: torch.randn(v.shape, generator=g).to(v.dtype) if v.is_floating_point()
+                  else v.clone() for k, v in own.items() if not k.startswith('backbone.')})
+    revised = revise_state(model, state)
+    check_complete(model, revised, 'Swin release')
+    model.load_state_dict(revised, strict=True)
+    loaded = model.state_dict()
+    for n, k in swin.items():
+        if '.downsample.' not in n:  # the merging layers are reordered, checked below
+            assert torch.equal(loaded[k], state[n]), n
+    x = torch.randn(1, 8 * 8, 96, generator=g)
+    xs = x.view(1, 8, 8, 96)
+    merged = torch.cat([xs[:, 0::2, 0::2], xs[:, 1::2, 0::2], xs[:, 0::2, 1::2], xs[:, 1::2, 1::2]],
+                       -1).view(1, -1, 4 * 96)
+    p = 'backbone.layers.0.downsample.'
+    expected = torch.nn.functional.layer_norm(merged, (4 * 96,), state[p + 'norm.weight'],
+                                              state[p + 'norm.bias']) @ state[p + 'reduction.weight'].T
+    got, hw = model.backbone.stages[0].downsample(x, (8, 8))
+    assert hw == (4, 4)
+    torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_mmseg_swin_releases_have_mmdet_swin_names():
+    """The UperNet Swin releases (mmseg's model zoo) are written by mmseg's SwinTransformer;
+    our configs build mmdet's: the two have the same tensors by name and shape."""
+    from mmdet.models.backbones import SwinTransformer as DetSwin
+    from mmseg.models.backbones import SwinTransformer as SegSwin
+    args = dict(embed_dims=96, depths=[2, 2, 6, 2], num_heads=[3, 6, 12, 24], window_size=7)
+    det, seg = DetSwin(**args).state_dict(), SegSwin(**args).state_dict()
+    assert {k: v.shape for k, v in det.items()} == {k: v.shape for k, v in seg.items()}
+    released = [PAPER[s]['released'] for s in PAPER if PAPER[s]['backbone'].startswith('Swin')]
+    assert any('mmsegmentation' in (u or '') for u in released)
