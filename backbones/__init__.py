@@ -10,6 +10,7 @@ from .convnext import ConvNeXt
 from .imagenet import Accuracy, ImageFolderDataset
 from .datasets import (CheckedADE20KDataset, CheckedCocoDataset, CheckedSegDataset,
                        LoadSegAnnotations)
+from .pictures import ShowPredictionsHook
 from .optim import LayerDecayOptimWrapperConstructor
 from .registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from .resnet import ResNet
@@ -20,5 +21,5 @@ allow_own_checkpoints()
 
 __all__ = ['Accuracy', 'CheckFiniteLossHook', 'ImageFolderDataset', 'CheckedADE20KDataset', 'CheckedCocoDataset',
            'CheckedSegDataset', 'CheckpointError', 'ConvNeXt', 'LayerDecayOptimWrapperConstructor',
-           'ImageClassifier', 'TimmClassifier', 'LoadSegAnnotations', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet',
+           'ImageClassifier', 'TimmClassifier', 'LoadSegAnnotations', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet', 'ShowPredictionsHook',
            'Runner', 'allow_own_checkpoints', 'load_pretrained', 'read_state_dict', 'save_atomic']

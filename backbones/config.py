@@ -330,7 +330,25 @@ def tool_parser(description: str, *, default_configs: list[str] | None = None
                         'srun (tools/slurm_train.sh)')
     parser.add_argument('--unsafe-load', action='store_true',
                         help='load checkpoints with full unpickling (only files you trust)')
+    parser.add_argument('--tensorboard', action='store_true',
+                        help='also log scalars for TensorBoard (work_dir/<timestamp>/vis_data; '
+                        'needs `pip install tensorboard`)')
     return parser
+
+
+def add_tensorboard(cfg: Config) -> None:
+    """MMEngine's TensorBoard backend beside the config's own (`visualizer.vis_backends`);
+    SystemExit saying what to install where tensorboard is not."""
+    import importlib.util
+    if importlib.util.find_spec('tensorboard') is None:
+        raise SystemExit('--tensorboard: the tensorboard package is not installed here; '
+                         '`pip install tensorboard`, or leave out --tensorboard (scalars.json '
+                         'and tools/report.py --plot work without it)')
+    visualizer = cfg.setdefault('visualizer', ConfigDict(type='Visualizer'))
+    backends = list(visualizer.get('vis_backends') or [dict(type='LocalVisBackend')])
+    if not any(b.get('type') == 'TensorboardVisBackend' for b in backends):
+        backends.append(dict(type='TensorboardVisBackend'))
+    visualizer.vis_backends = backends
 
 
 def config_from_args(args: argparse.Namespace, config: str | None = None) -> Config:
@@ -344,6 +362,8 @@ def config_from_args(args: argparse.Namespace, config: str | None = None) -> Con
     check_keys(cfg, config, [k.split('.')[0] for k in args.cfg_options if
                              k.split('.')[0] not in file_keys])
     cfg.launcher = args.launcher
+    if getattr(args, 'tensorboard', False):
+        add_tensorboard(cfg)
     name = osp.splitext(osp.basename(config))[0]
     if args.work_dir and isinstance(args.config, list) and len(args.config) > 1:
         cfg.work_dir = osp.join(args.work_dir, name)

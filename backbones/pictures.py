@@ -1,59 +1,199 @@
-"""Pictures of a trained model's predictions (the demo's and tools/study.py's).
+"""Predictions drawn on images: tools/infer.py (any image, any config), tools/test.py
+--show-dir (ShowPredictionsHook) and the study's picture of each run.
 
-Detection: the confident detections with their masks on the first validation image;
-segmentation: ground truth left, prediction right. Small images are drawn enlarged.
+Detections (boxes, masks, class and score) and segmentation maps are drawn by mmdet's and
+mmseg's own visualizers; a classifier gets its top classes written on the image. Images
+smaller than MIN_SIDE (the demo's) are drawn enlarged by an integer factor, so that labels
+stay legible.
 """
 from __future__ import annotations
 
+import os
+import os.path as osp
+
 import mmcv
+import numpy as np
 import torch
+from mmengine.config import Config
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.hooks import Hook
+from mmengine.registry import DefaultScope
 from mmengine.structures import PixelData
 
-ZOOM = 4  # the demo images are small: draw on an enlargement so labels are legible
+from .registry import HOOKS
+
 SCORE_THR = 0.3
+MIN_SIDE = 512
 
 
-def _zoom(t: torch.Tensor) -> torch.Tensor:
-    return t.repeat_interleave(ZOOM, -2).repeat_interleave(ZOOM, -1)
+def _enlarge(t: torch.Tensor, zoom: int) -> torch.Tensor:
+    return t.repeat_interleave(zoom, -2).repeat_interleave(zoom, -1)
 
 
-def save_detection(runner, cfg, out_file: str) -> str:
-    """Draw the trained detector's confident predictions on the first validation image."""
-    from mmdet.apis import inference_detector
-    from mmdet.registry import VISUALIZERS
-    from mmdet.structures import DetDataSample
-    dataset = runner.test_dataloader.dataset
-    img_path = dataset.get_data_info(0)['img_path']
-    model = runner.model
-    model.cfg = cfg
-    pred = inference_detector(model, img_path).pred_instances
-    pred = pred[pred.scores >= SCORE_THR]
-    pred.bboxes = pred.bboxes * ZOOM
-    pred.masks = _zoom(pred.masks)
-    image = mmcv.imrescale(mmcv.imread(img_path, channel_order='rgb'), ZOOM,
-                           interpolation='nearest')
-    visualizer = VISUALIZERS.build(dict(type='DetLocalVisualizer', name='demo_det_picture'))
-    visualizer.dataset_meta = dataset.metainfo
-    visualizer.add_datasample('prediction', image, data_sample=DetDataSample(pred_instances=pred),
-                              draw_gt=False, out_file=out_file, pred_score_thr=SCORE_THR)
-    return img_path
+def _zoomed(sample, zoom: int):
+    """A copy of a detection / segmentation sample with its predictions (and segmentation
+    ground truth) enlarged `zoom` times; detection ground truth is left out."""
+    sample = sample.clone()  # a shallow copy: replace fields, never change them in place
+    if 'pred_instances' in sample:
+        pred = sample.pred_instances = sample.pred_instances.clone()
+        pred.bboxes = pred.bboxes * zoom
+        if 'masks' in pred:
+            pred.masks = _enlarge(pred.masks, zoom)
+        if 'gt_instances' in sample:
+            del sample.gt_instances
+    for key in ('gt_sem_seg', 'pred_sem_seg'):
+        if key in sample:
+            setattr(sample, key, PixelData(data=_enlarge(getattr(sample, key).data, zoom)))
+    if 'seg_logits' in sample:
+        del sample.seg_logits
+    return sample
 
 
-def save_segmentation(runner, cfg, out_file: str) -> str:
-    """Draw ground truth and the trained segmentor's prediction for the first validation
-    image side by side."""
-    from mmseg.registry import VISUALIZERS
+def draw(scope: str, meta: dict, image: np.ndarray, sample, out_file: str, *,
+         score_thr: float = SCORE_THR) -> None:
+    """Draw `sample` (a DetDataSample, SegDataSample, or a classifier's class probabilities)
+    on the RGB `image` and write it to `out_file`."""
+    zoom = max(1, MIN_SIDE // max(image.shape[:2]))
+    if zoom > 1:
+        image = mmcv.imrescale(image, zoom, interpolation='nearest')
+    if scope == 'mmdet':
+        from mmdet.visualization import DetLocalVisualizer
+        sample = _zoomed(sample, zoom) if zoom > 1 else sample
+        visualizer = DetLocalVisualizer.get_instance('backbones_pictures_det')
+        visualizer.dataset_meta = meta
+        visualizer.add_datasample('prediction', image, data_sample=sample, out_file=out_file,
+                                  draw_gt='gt_instances' in sample, pred_score_thr=score_thr)
+    elif scope == 'mmseg':
+        from mmseg.visualization import SegLocalVisualizer
+        sample = _zoomed(sample, zoom) if zoom > 1 else sample
+        visualizer = SegLocalVisualizer.get_instance('backbones_pictures_seg', alpha=0.6)
+        visualizer.dataset_meta = meta
+        visualizer.add_datasample('prediction', image, data_sample=sample, out_file=out_file,
+                                  draw_gt='gt_sem_seg' in sample)
+    else:  # a classifier: its top classes, written on the image
+        from mmengine.visualization import Visualizer
+        names = meta.get('classes') or []
+        probs = torch.as_tensor(sample).float()
+        top = probs.topk(min(3, probs.numel()))
+        text = '\n'.join(f'{names[i] if i < len(names) else i}: {p:.2f}'
+                         for p, i in zip(top.values.tolist(), top.indices.tolist()))
+        visualizer = Visualizer.get_instance('backbones_pictures_cls')
+        visualizer.set_image(image)
+        visualizer.draw_texts(text, np.array([[4, 4]]), colors='white', font_sizes=12,
+                              bboxes=dict(facecolor='black', alpha=0.6, pad=2))
+        os.makedirs(osp.dirname(out_file) or '.', exist_ok=True)
+        mmcv.imwrite(visualizer.get_image()[..., ::-1], out_file)
+
+
+@HOOKS.register_module()
+class ShowPredictionsHook(Hook):
+    """Draw the prediction of every evaluated image into `out_dir` (tools/test.py
+    --show-dir), as <image name>.png. A relative `out_dir` lies in the run's folder
+    (work_dir/<timestamp>/), as with mmdet's test.py."""
+
+    priority = 'LOW'
+
+    def __init__(self, out_dir: str, score_thr: float = SCORE_THR) -> None:
+        self.out_dir, self.score_thr, self.count = out_dir, score_thr, 0
+
+    def before_test(self, runner) -> None:
+        self.out_dir = osp.join(runner.work_dir, runner.timestamp, self.out_dir)
+        os.makedirs(self.out_dir, exist_ok=True)
+        self.count = 0
+
+    def after_test_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        meta = runner.test_dataloader.dataset.metainfo
+        for sample in outputs or ():
+            stem = osp.splitext(osp.basename(sample.img_path))[0]
+            image = mmcv.imread(sample.img_path, channel_order='rgb')
+            draw(runner.cfg.default_scope, meta, image, sample,
+                 osp.join(self.out_dir, f'{stem}.png'), score_thr=self.score_thr)
+            self.count += 1
+
+    def after_test(self, runner) -> None:
+        runner.logger.info(f'{self.count} pictures of predictions in {self.out_dir}')
+
+
+# -- tools/infer.py --------------------------------------------------------------------------
+def dataset_meta(cfg: Config, checkpoint: dict) -> dict:
+    """Class names (and palette) of a model: from the checkpoint (MMEngine saves its training
+    set's), else from the config's test dataset (its class, updated by its `metainfo`)."""
+    meta = (checkpoint.get('meta') or {}).get('dataset_meta')
+    if meta:
+        return dict(meta)
+    dataset = cfg.test_dataloader.dataset
+    from mmengine.registry import DATASETS
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
+        cls = DATASETS.get(dataset.type)
+    return {**getattr(cls, 'METAINFO', {}), **(dataset.get('metainfo') or {})}
+
+
+def predict(model: torch.nn.Module, cfg: Config, path: str):
+    """The model's prediction for the image file `path`, through the config's test pipeline
+    (annotation loading left out): a DetDataSample, SegDataSample or class probabilities."""
+    steps = [t for t in cfg.test_dataloader.dataset.pipeline
+             if 'LoadAnnotations' not in t['type'] and 'LoadSegAnnotations' not in t['type']]
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
+        data = Compose(steps)(dict(img_path=path, img_id=0, gt_label=-1))
+    with torch.no_grad():
+        return model.test_step(pseudo_collate([data]))[0]
+
+
+def save_prediction(runner, out_file: str) -> str:
+    """The study's picture: a trained model's prediction for the first test image (beside
+    its ground truth where the test pipeline loads it). Returns the image's path."""
     batch = next(iter(runner.test_dataloader))
     batch = {key: value[:1] for key, value in batch.items()}
     runner.model.eval()
     with torch.no_grad():
         sample = runner.model.test_step(batch)[0]
-    for key in ('gt_sem_seg', 'pred_sem_seg'):
-        setattr(sample, key, PixelData(data=_zoom(getattr(sample, key).data)))
-    image = mmcv.imrescale(mmcv.imread(sample.img_path, channel_order='rgb'), ZOOM,
-                           interpolation='nearest')
-    visualizer = VISUALIZERS.build(dict(type='SegLocalVisualizer', name='demo_seg_picture',
-                                        alpha=0.6))
-    visualizer.dataset_meta = runner.test_dataloader.dataset.metainfo
-    visualizer.add_datasample('prediction', image, data_sample=sample, out_file=out_file)
+    draw(runner.cfg.default_scope, runner.test_dataloader.dataset.metainfo,
+         mmcv.imread(sample.img_path, channel_order='rgb'), sample, out_file)
     return sample.img_path
+
+
+IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+
+
+def image_files(inputs: list[str], download_dir: str) -> list[str]:
+    """Image files from files, folders (their images, sorted) and http(s) URLs (downloaded
+    into `download_dir`). FileNotFoundError names an input that is none of these."""
+    files = []
+    for item in inputs:
+        if item.startswith(('http://', 'https://')):
+            import urllib.request
+            os.makedirs(download_dir, exist_ok=True)
+            path = osp.join(download_dir, osp.basename(item.split('?')[0]) or 'image.jpg')
+            urllib.request.urlretrieve(item, path)
+            files.append(path)
+        elif osp.isdir(item):
+            found = sorted(osp.join(item, f) for f in os.listdir(item)
+                           if f.lower().endswith(IMAGE_SUFFIXES))
+            if not found:
+                raise FileNotFoundError(f'{item}: a folder with no images ({", ".join(IMAGE_SUFFIXES)})')
+            files += found
+        elif osp.isfile(item):
+            files.append(item)
+        else:
+            raise FileNotFoundError(f'{item}: no such image file, folder or URL')
+    return files
+
+
+def summary(sample, meta: dict, score_thr: float = SCORE_THR):
+    """A prediction as JSON data: detections above the threshold (class, score, box x1 y1 x2
+    y2), a segmentation's share of pixels per class, or a classifier's top 5."""
+    names = list(meta.get('classes') or [])
+    name = lambda i: names[i] if i < len(names) else str(i)  # noqa: E731
+    if hasattr(sample, 'pred_instances'):
+        pred = sample.pred_instances
+        keep = pred.scores >= score_thr
+        return [dict(label=name(int(c)), score=round(float(s), 4),
+                     bbox=[round(float(v), 1) for v in b])
+                for c, s, b in zip(pred.labels[keep], pred.scores[keep], pred.bboxes[keep])]
+    if hasattr(sample, 'pred_sem_seg'):
+        labels, counts = sample.pred_sem_seg.data.unique(return_counts=True)
+        return {name(int(c)): round(float(n) / float(counts.sum()), 4) for c, n in zip(labels, counts)}
+    probs = torch.as_tensor(sample).float()
+    top = probs.topk(min(5, probs.numel()))
+    return [dict(label=name(int(i)), score=round(float(p), 4))
+            for p, i in zip(top.values, top.indices)]

@@ -17,6 +17,7 @@
 """
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -55,6 +56,10 @@ def speed_up(model: torch.nn.Module, *, channels_last: bool, compile_modules=())
 class Runner(MMEngineRunner):
     """MMEngine's Runner with atomic checkpoint files and the speed options above."""
 
+    def register_hooks(self, default_hooks=None, custom_hooks=None) -> None:
+        super().register_hooks(default_hooks, custom_hooks)
+        self.register_hook(EvalProgressHook())
+
     def wrap_model(self, model_wrapper_cfg, model):
         speed_up(model, channels_last=bool(self.cfg.get('channels_last')),
                  compile_modules=self.cfg.get('compile_modules') or ())
@@ -83,18 +88,30 @@ class Runner(MMEngineRunner):
         a release (official / timm / torchvision names). Unreadable files: CheckpointError."""
         model = getattr(self.model, 'module', self.model)
         weights_only = not os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD')
-        if hasattr(model, 'convert_release'):  # ImageClassifier: a release, whole and strict
-            load_pretrained(model, filename, convert=model.convert_release, strict=True,
-                            weights_only=weights_only)
-            return {}
-        checkpoint = read_checkpoint(filename, weights_only=weights_only)
-        self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
-        state = revise_state(model, checkpoint.get('state_dict', checkpoint), revise_keys)
-        check_complete(model, state, filename, parts=self.cfg.get('load_parts'))
-        model.load_state_dict(state, strict=False)
+        checkpoint = load_weights(
+            model, filename, weights_only=weights_only, parts=self.cfg.get('load_parts'),
+            revise_keys=revise_keys,
+            on_read=lambda c: self.call_hook('after_load_checkpoint', checkpoint=c))
         self._has_loaded = True
         self.logger.info(f'loaded every tensor of the model from {filename}')
         return checkpoint
+
+    def test(self) -> dict:
+        """MMEngine's test, its metrics also written to <log_dir>/test_result.json with the
+        checkpoint and whether the model is a test-time-augmentation wrapper (tools/report.py
+        reads them)."""
+        metrics = super().test()
+        from mmengine.dist import is_main_process
+        if is_main_process():
+            record = dict(checkpoint=self.cfg.get('load_from'),
+                          tta=str(self.cfg.model.get('type', '')).endswith('TTAModel'),
+                          metrics={k: float(v) for k, v in metrics.items()
+                                   if isinstance(v, (int, float)) or getattr(v, 'ndim', 1) == 0})
+            path = osp.join(self.log_dir, 'test_result.json')
+            with open(path + '.tmp', 'w') as f:
+                json.dump(record, f, indent=1)
+            os.replace(path + '.tmp', path)
+        return metrics
 
     def train(self):
         model = super().train()
@@ -138,6 +155,63 @@ def revise_state(model: torch.nn.Module, state: dict, revise_keys: list | None =
                  **swin_converter({k[9:]: v for k, v in state.items()
                                    if k.startswith('backbone.')})}
     return state
+
+
+def load_weights(model: torch.nn.Module, filename: str, *, weights_only: bool = True,
+                 parts: list[str] | None = None, revise_keys: list | None = None,
+                 on_read=None) -> dict:
+    """Load the checkpoint `filename` (a file or URL) into `model` with every tensor (of
+    `parts` only, where given) after `revise_state`'s renames; a classifier reads it as a
+    release (official / timm / torchvision names). Returns the checkpoint ({} for a release);
+    `on_read(checkpoint)` runs between reading and loading (the Runner's hooks)."""
+    if hasattr(model, 'convert_release'):  # ImageClassifier: a release, whole and strict
+        load_pretrained(model, filename, convert=model.convert_release, strict=True,
+                        weights_only=weights_only)
+        return {}
+    checkpoint = read_checkpoint(filename, weights_only=weights_only)
+    if on_read:
+        on_read(checkpoint)
+    state = revise_state(model, checkpoint.get('state_dict', checkpoint), revise_keys)
+    check_complete(model, state, filename, parts=parts)
+    model.load_state_dict(state, strict=False)
+    return checkpoint
+
+
+@HOOKS.register_module()
+class EvalProgressHook(Hook):
+    """Validation and testing log about ten lines (each with MMEngine's ETA) whatever their
+    number of batches: the logger's interval (50, made for training) is lowered for the
+    evaluation loop and restored after it. Without it a --tta test of 13 slow batches printed
+    nothing for 15 minutes. Our Runner registers it on every run."""
+
+    priority = 'VERY_LOW'
+
+    def __init__(self) -> None:
+        self._saved = None
+
+    def _lower(self, runner, dataloader) -> None:
+        logger = next((h for h in runner.hooks if type(h).__name__ == 'LoggerHook'), None)
+        if logger is None:
+            return
+        self._saved = (logger, logger.interval)
+        logger.interval = max(1, min(logger.interval, math.ceil(len(dataloader) / 10)))
+
+    def _restore(self, *_args, **_kwargs) -> None:
+        if self._saved:
+            logger, interval = self._saved
+            logger.interval, self._saved = interval, None
+
+    def before_val_epoch(self, runner) -> None:
+        self._lower(runner, runner.val_loop.dataloader)
+
+    def before_test_epoch(self, runner) -> None:
+        self._lower(runner, runner.test_loop.dataloader)
+
+    def after_val_epoch(self, runner, metrics=None) -> None:
+        self._restore()
+
+    def after_test_epoch(self, runner, metrics=None) -> None:
+        self._restore()
 
 
 @HOOKS.register_module()

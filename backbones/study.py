@@ -127,7 +127,7 @@ def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
     from mmengine.config import Config
 
     from .config import prepare
-    from .pictures import save_detection, save_segmentation
+    from .pictures import save_prediction
     from .runner import Runner
     start = time.time()
     cfg = Config.fromfile(run.config)
@@ -146,7 +146,7 @@ def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
         result['weights'] = run.export
     elif run.task in ('detection', 'segmentation'):
         picture = osp.join(out_dir, 'prediction.png')
-        (save_detection if run.task == 'detection' else save_segmentation)(runner, cfg, picture)
+        save_prediction(runner, picture)
         result['picture'] = picture
     result['seconds'] = round(time.time() - start, 1)
     _write_json(result, osp.join(out_dir, 'result.json'))

@@ -2,11 +2,14 @@
 checkpoint evaluates through tools/test.py, and torchrun runs two CPU processes."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import mmcv
+import numpy as np
 import pytest
 from mmengine.config import Config
 
@@ -85,19 +88,28 @@ def test_convnext_demo_learns_the_task(data_root, tmp_path):
     assert metrics['coco/segm_mAP'] >= MASK_MAP_MIN, metrics
 
 
-def test_tools_test_reads_own_checkpoint_by_url_weights_only(trained, tmp_path, http_server):
-    """tools/test.py CONFIG URL: downloaded into the hub cache, read weights-only, same AP."""
+def test_tools_test_reads_own_checkpoint_by_url_weights_only(trained, data_root, tmp_path, http_server):
+    """tools/test.py CONFIG URL: downloaded into the hub cache, read weights-only, same AP;
+    --show-dir draws every image; the result is written for tools/report.py."""
     work_dir, metrics, cfg = trained
     cfg.dump(tmp_path / 'demo.py')
     shutil.copy(work_dir / f'iter_{ITERS}.pth', http_server.root / 'demo_detector.pth')
     env = dict(os.environ, TORCH_HOME=str(tmp_path / 'torch_home'))
     run = subprocess.run([sys.executable, 'tools/test.py', str(tmp_path / 'demo.py'),
                           f'{http_server.url}/demo_detector.pth', '--work-dir',
-                          str(tmp_path / 'eval')], cwd=ROOT, capture_output=True, text=True,
-                         timeout=600, env=env)
+                          str(tmp_path / 'eval'), '--show-dir', 'show'], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600, env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     want = f"coco/bbox_mAP: {metrics['coco/bbox_mAP']:.4f}"
     assert want in run.stdout + run.stderr
+    # the result is kept for tools/report.py, and --show-dir drew every evaluated image
+    result = json.loads(next((tmp_path / 'eval').glob('*/test_result.json')).read_text())
+    assert result['tta'] is False
+    assert result['metrics']['coco/bbox_mAP'] == pytest.approx(metrics['coco/bbox_mAP'])
+    pictures = list((tmp_path / 'eval').glob('*/show/val_*.png'))
+    assert len(pictures) == len(list((data_root / 'val').glob('*.png'))) == 60
+    # progress: about ten lines with an ETA however few the batches (60 images here)
+    assert len(re.findall(r'Iter\(test\) \[\s*\d+/60\]\s+eta:', run.stdout + run.stderr)) >= 6
     assert len(list((tmp_path / 'torch_home/hub/checkpoints').glob('demo_detector.url-*.pth'))) == 1
 
 
@@ -129,3 +141,35 @@ def test_report_collects_the_run(trained):
     assert cells[:3] == ['ResNet-50', 'Mask R-CNN', 'demo']
     assert cells[3] == f"{100 * metrics['coco/bbox_mAP']:.1f} (-)"
     assert cells[4] == f"{100 * metrics['coco/segm_mAP']:.1f} (-)"
+
+
+def test_infer_draws_the_detections_where_the_objects_are(trained, data_root, tmp_path):
+    """tools/infer.py on the demo checkpoint: the picture differs from the input on the
+    objects (boxes and masks drawn) and hardly anywhere else; the JSON lists the detections."""
+    work_dir, _, cfg = trained
+    cfg.dump(tmp_path / 'demo.py')
+    image = data_root / 'val' / 'val_0000.png'
+    run = subprocess.run([sys.executable, 'tools/infer.py', str(tmp_path / 'demo.py'),
+                          str(work_dir / f'iter_{ITERS}.pth'), str(image), '--out',
+                          str(tmp_path / 'out')], cwd=ROOT, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    source = mmcv.imread(image, channel_order='rgb')
+    drawn = mmcv.imread(tmp_path / 'out' / 'val_0000.png', channel_order='rgb')
+    zoom = drawn.shape[0] // source.shape[0]  # small images are drawn enlarged
+    assert drawn.shape == (source.shape[0] * zoom, source.shape[1] * zoom, 3)
+    source = np.repeat(np.repeat(source, zoom, 0), zoom, 1)
+    changed = np.abs(drawn.astype(int) - source).sum(-1) > 30
+    coco = json.loads((data_root / 'annotations' / 'instances_val.json').read_text())
+    boxes = [a['bbox'] for a in coco['annotations'] if a['image_id'] == 1]
+    on, near = np.zeros(changed.shape, bool), np.zeros(changed.shape, bool)
+    for x, y, w, h in boxes:
+        on[int(y * zoom):int((y + h) * zoom), int(x * zoom):int((x + w) * zoom)] = True
+        m = 10  # box outlines and labels sit on the box edges
+        near[max(0, int((y - m) * zoom)):int((y + h + m) * zoom),
+             max(0, int((x - m) * zoom)):int((x + w + m) * zoom)] = True
+    assert changed[on].mean() > 0.5, changed[on].mean()       # masks drawn over the objects
+    assert changed[~near].mean() < 0.02, changed[~near].mean()  # the background untouched
+    found = json.loads((tmp_path / 'out' / 'val_0000.json').read_text())
+    assert len(found) >= len(boxes) - 1 and {d['label'] for d in found} <= {'circle', 'square', 'triangle'}
+    assert all(0 <= v <= 128 for d in found for v in d['bbox'])

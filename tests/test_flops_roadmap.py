@@ -124,3 +124,18 @@ def test_image_classifier_trains_through_mmengine():
     model.eval()
     probs = model.val_step(dict(inputs=data['inputs'], data_samples=None))
     assert probs.shape == (6, 3) and torch.allclose(probs.sum(1), torch.ones(6))
+
+
+def test_get_flops_shows_the_papers_figures_and_progress():
+    """A config that is a paper row: the paper's figures under ours; --paper: one line per
+    row with both, after a progress line on stderr."""
+    run = subprocess.run([sys.executable, 'tools/get_flops.py', 'configs/imagenet/convnext-t_in1k-224.py'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert 'input 224x224: 28.59 M params, 4.5 GFLOPs' in run.stdout, run.stdout
+    assert 'paper (Table 1 (printed as 28M), ConvNeXt-T): 28.6 M params, 4.5 GFLOPs at 224x224' in run.stdout
+    run = subprocess.run([sys.executable, 'tools/get_flops.py', '--paper', 'r50_in1k-224'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert '[1/1] counting r50_in1k-224' in run.stderr
+    assert 'ok  r50_in1k-224: 25.6 M (paper 25.6), 4.1 GFLOPs (paper 4.1) at 224x224' in run.stdout

@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mmcv
+import numpy as np
 import pytest
 from mmengine.config import Config
 
-from backbones.config import prepare
+from backbones.config import add_tensorboard, prepare
 from backbones.demo_data import make_ade_shapes
 from backbones.runner import Runner
 
@@ -51,39 +53,120 @@ def test_demo_training_beats_chance(trained):
     assert metrics['aAcc'] > metrics['mIoU']
 
 
-@pytest.mark.parametrize('tta', [False, True], ids=['single-scale', 'tta'])
-def test_tools_test_reports_miou(trained, data_root, tmp_path, tta):
-    work_dir, metrics = trained
+@pytest.fixture(scope='module')
+def evaluated(trained, data_root, tmp_path_factory):
+    """tools/test.py on 10 images, single-scale with --show-dir, then --tta, into one work
+    dir (as a user evaluates a checkpoint both ways): (work dir, {False: log, True: log})."""
+    work_dir, _ = trained
     ckpt = work_dir / f'iter_{Config.fromfile(DEMO_R50).train_cfg.max_iters}.pth'
-    cfg = _cfg(data_root, tmp_path / 'eval', **{'test_dataloader.dataset.indices': 10})
-    cfg.dump(tmp_path / 'demo.py')
-    run = subprocess.run([sys.executable, 'tools/test.py', str(tmp_path / 'demo.py'), str(ckpt),
-                          '--work-dir', str(tmp_path / 'eval')] + ['--tta'] * tta,
-                         cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stderr[-3000:]
-    found = re.findall(r'aAcc: ([\d.]+)\s+mIoU: ([\d.]+)\s+mAcc: ([\d.]+)', run.stdout + run.stderr)
-    assert found, run.stdout[-2000:]
+    out = tmp_path_factory.mktemp('seg_eval')
+    _cfg(data_root, out, **{'test_dataloader.dataset.indices': 10}).dump(out.parent / 'demo.py')
+    logs = {}
+    for tta in (False, True):
+        extra = ['--tta'] if tta else ['--show-dir', 'show']
+        run = subprocess.run([sys.executable, 'tools/test.py', str(out.parent / 'demo.py'),
+                              str(ckpt), '--work-dir', str(out)] + extra,
+                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr[-3000:]
+        logs[tta] = run.stdout + run.stderr
+    return out, logs
+
+
+@pytest.mark.parametrize('tta', [False, True], ids=['single-scale', 'tta'])
+def test_tools_test_reports_miou(evaluated, tta):
+    _, logs = evaluated
+    found = re.findall(r'aAcc: ([\d.]+)\s+mIoU: ([\d.]+)\s+mAcc: ([\d.]+)', logs[tta])
+    assert found, logs[tta][-2000:]
     assert float(found[-1][1]) >= MIOU_MIN
     if tta:
-        assert re.search(r"type='SegTTAModel'", run.stdout + run.stderr)
+        assert re.search(r"type='SegTTAModel'", logs[tta])
+    # progress: a line with an ETA per batch (3 batches of 4; the logger's 50 would print none)
+    assert re.search(r'Iter\(test\) \[3/3\]\s+eta:', logs[tta]), logs[tta][-2000:]
 
 
-def test_convnext_loss_falls(data_root, tmp_path):
+def test_show_dir_draws_every_evaluated_image(evaluated):
+    out, _ = evaluated
+    pictures = sorted(out.glob('*/show/*.png'))
+    assert [p.name for p in pictures] == [f'validation_{i:04d}.png' for i in range(10)]
+    assert mmcv.imread(pictures[0]).shape == (512, 1024, 3)  # ground truth | prediction, x4
+
+
+def test_report_shows_test_and_tta_results(evaluated):
+    out, logs = evaluated
+    run = subprocess.run([sys.executable, 'tools/report.py', str(out), '--no-flops'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    cells = [c.strip() for c in next(line for line in run.stdout.splitlines()
+                                     if line.startswith('| ResNet-50')).strip('|').split('|')]
+    single, tta = (float(re.findall(r'mIoU: ([\d.]+)', logs[t])[-1]) for t in (False, True))
+    assert single != tta
+    assert cells[5] == f'{single:.1f} (-)' and cells[6] == f'{tta:.1f} (-)'
+    assert cells[9].startswith('test ') and ', --tta ' in cells[9]
+
+
+def test_infer_paints_each_class_where_it_is(trained, data_root, tmp_path):
+    """tools/infer.py on the demo UperNet: on each shape's pixels the picture is the image
+    blended with that class's palette colour (mmseg's visualizer, alpha 0.6)."""
+    work_dir, _ = trained
+    ckpt = work_dir / f'iter_{Config.fromfile(DEMO_R50).train_cfg.max_iters}.pth'
+    _cfg(data_root, tmp_path).dump(tmp_path / 'demo.py')
+    image = data_root / 'images' / 'validation' / 'validation_0000.jpg'
+    run = subprocess.run([sys.executable, 'tools/infer.py', str(tmp_path / 'demo.py'), str(ckpt),
+                          str(image.parent), '--out', str(tmp_path / 'out')],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert len(list((tmp_path / 'out').glob('*.png'))) == 50  # a folder: all its images
+    source = mmcv.imread(image, channel_order='rgb').astype(float)
+    drawn = mmcv.imread(tmp_path / 'out' / 'validation_0000.png', channel_order='rgb').astype(float)
+    zoom = drawn.shape[0] // source.shape[0]
+    source = np.repeat(np.repeat(source, zoom, 0), zoom, 1)
+    label = mmcv.imread(data_root / 'annotations' / 'validation' / 'validation_0000.png',
+                        flag='unchanged').astype(int) - 1  # reduce_zero_label
+    label = np.repeat(np.repeat(label, zoom, 0), zoom, 1)
+    palette = np.array(Config.fromfile(DEMO_R50).test_dataloader.dataset.metainfo.palette)
+    shapes = [c for c in np.unique(label) if c >= 1]
+    assert shapes
+    for c in shapes:
+        expected = 0.4 * source + 0.6 * palette[c]
+        close = (np.abs(drawn - expected).max(-1) < 12)[label == c]
+        assert close.mean() > 0.8, (c, close.mean())
+    summary = json.loads((tmp_path / 'out' / 'validation_0000.json').read_text())
+    assert abs(sum(summary.values()) - 1) < 1e-3 and 'background' in summary
+
+
+def test_convnext_loss_falls_and_tensorboard_shows_it(data_root, tmp_path):
     cfg = _cfg(data_root, tmp_path, DEMO_CONVNEXT, **{
         'train_cfg.max_iters': 60, 'train_cfg.val_interval': 1000,
         'param_scheduler.0.end': 60, 'default_hooks.checkpoint.interval': 1000,
         'default_hooks.logger.interval': 10})
+    add_tensorboard(cfg)  # what --tensorboard does
     Runner.from_cfg(prepare(cfg)).train()
     scalars = next(tmp_path.glob('*/vis_data/scalars.json')).read_text().splitlines()
     losses = [json.loads(line)['loss'] for line in scalars if '"loss"' in line]
     assert len(losses) == 6 and losses[-1] < 0.7 * losses[0], losses
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    events = EventAccumulator(str(next(tmp_path.glob('*/vis_data/events.out.tfevents.*'))))
+    events.Reload()
+    assert [e.value for e in events.Scalars('loss')] == pytest.approx(losses, rel=1e-5)
 
 
-def test_report_collects_the_run(trained):
+def test_tensorboard_missing_is_a_clear_error(monkeypatch):
+    import importlib.util
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, 'find_spec',
+                        lambda name, *a: None if name == 'tensorboard' else find_spec(name, *a))
+    with pytest.raises(SystemExit, match='tensorboard package is not installed.*pip install'):
+        add_tensorboard(Config.fromfile(DEMO_R50))
+
+
+def test_report_collects_the_run_and_plots_it(trained, tmp_path):
     work_dir, metrics = trained
-    run = subprocess.run([sys.executable, 'tools/report.py', str(work_dir), '--no-flops'],
+    run = subprocess.run([sys.executable, 'tools/report.py', str(work_dir), '--no-flops',
+                          '--plot', str(tmp_path / 'curves.png')],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
+    curves = mmcv.imread(tmp_path / 'curves.png')
+    assert curves.shape == (450, 1200, 3) and curves.std() > 10
     table = [line for line in run.stdout.splitlines() if line.startswith('| ResNet-50')]
     cells = [c.strip() for c in table[0].strip('|').split('|')]
     assert cells[:3] == ['ResNet-50', 'UperNet', 'demo']

@@ -13,12 +13,22 @@ import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warning
 import argparse
 import contextlib
 import json
+import os.path as osp
 import sys
+import time
 
 from mmengine.config import Config, DictAction
 
 from backbones.flops import count
 from backbones.paper import PAPER, paper_shape
+
+
+def _ours_paper(got: dict, row: dict) -> str:
+    """'28.6 M (paper 28.6), 4.5 GFLOPs (paper 4.5)'"""
+    def fmt(v):
+        return '-' if v is None else f'{v:.1f}' if v < 100 else f'{v:.0f}'
+    return (f'{fmt(got["params_m"])} M (paper {fmt(row["params_m"])}), '
+            f'{fmt(got["gflops"])} GFLOPs (paper {fmt(row["gflops"])})')
 
 
 def check_paper(stems: list[str]) -> None:
@@ -28,10 +38,11 @@ def check_paper(stems: list[str]) -> None:
     if unknown:
         sys.exit(f'--paper: no row named {", ".join(unknown)} in backbones/paper.py; '
                  f'rows: {", ".join(PAPER)}')
-    bad = []
-    for stem in stems or list(PAPER):
+    bad, stems, start = [], stems or list(PAPER), time.time()
+    for i, stem in enumerate(stems, 1):
         row = PAPER[stem]
         path = next(Path(__file__).resolve().parents[1].glob(f'configs/*/{stem}.py'))
+        print(f'[{i}/{len(stems)}] counting {stem} ...', file=sys.stderr, flush=True)
         cfg = Config.fromfile(path)
         cfg.model.get('backbone', {}).pop('init_cfg', None)
         with contextlib.redirect_stdout(sys.stderr):
@@ -39,9 +50,8 @@ def check_paper(stems: list[str]) -> None:
         ratios = [got[k] / row[k] for k in ('params_m', 'gflops') if row[k] is not None]
         ok = all(abs(r - 1) <= 0.02 for r in ratios)
         bad += [] if ok else [stem]
-        print(f'{"ok " if ok else "OFF"} {stem}: {got["params_m"]:.1f} M ({row["params_m"]}), '
-              f'{got["gflops"]:.0f} GFLOPs ({row["gflops"]}) at {row["shape"][0]}x'
-              f'{row["shape"][1]}', flush=True)
+        print(f'{"ok " if ok else "OFF"} {stem}: {_ours_paper(got, row)} at {row["shape"][0]}x'
+              f'{row["shape"][1]} ({time.time() - start:.0f} s)', flush=True)
     if bad:
         sys.exit(f'{len(bad)} rows off by more than 2%: {", ".join(bad)}')
 
@@ -71,6 +81,12 @@ def main() -> None:
     else:
         print(f'{args.config}\n  input {height}x{width}: {result["params_m"]:.2f} M params, '
               f'{result["gflops"]:.1f} GFLOPs (multiply-adds)')
+        row = PAPER.get(osp.splitext(osp.basename(args.config))[0])
+        if row:  # a paper row: its figures beside ours, at its input size
+            same = tuple(row['shape']) == (height, width)
+            print(f'  paper ({row["source"]}, {row["backbone"]}): {row["params_m"]} M params, '
+                  f'{row["gflops"]} GFLOPs at {row["shape"][0]}x{row["shape"][1]}'
+                  + ('' if same else ' (another input size than counted here)'))
 
 
 if __name__ == '__main__':

@@ -1,10 +1,12 @@
 """Collect results from work dirs into the paper's table layout, beside the paper's numbers.
 
-    python tools/report.py work_dirs/* [--no-flops] [--out report.md]
+    python tools/report.py work_dirs/* [--no-flops] [--out report.md] [--plot curves.png]
 
-For each work dir: the config MMEngine saved there, the latest evaluation it logged (test
-over val, later over earlier), and the model's parameters and FLOPs (backbones/flops.py, at
-the paper's input size). Rows come in the paper's order: by task, then size group (T, S, B,
+For each work dir: the config MMEngine saved there; its results, said in the `results`
+column: the latest tools/test.py result (else the latest validation logged in training) and
+the latest `tools/test.py --tta` result (the paper's multi-scale mIoU, "mIoU ms"); and the
+model's parameters and FLOPs (backbones/flops.py, at the paper's input size). The paper's
+figure stands in brackets beside each. `--plot` draws every run's loss and metric curves. Rows come in the paper's order: by task, then size group (T, S, B,
 IN-22K), each ConvNeXt row after the row it is compared with. A second table gives the
 paper's comparisons: its delta beside the measured one where both runs exist. Prints
 Markdown; `--out` also writes it to a file.
@@ -12,17 +14,18 @@ Markdown; `--out` also writes it to a file.
 import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import os.path as osp
+import sys
 from glob import glob
 
 from mmengine.config import Config
 
 from backbones.flops import build_model, count
 from backbones.paper import GROUPS, PAPER, comparison_markdown, paper_shape
-from backbones.study import latest_metrics
+from backbones.results import plot, run_results
 
 METRICS = {'box AP': 'coco/bbox_mAP', 'mask AP': 'coco/segm_mAP', 'mIoU': 'mIoU'}
-COLUMNS = ['box AP', 'mask AP', 'mIoU', 'params (M)', 'GFLOPs']
-PAPER_KEYS = ['box_ap', 'mask_ap', 'miou', 'params_m', 'gflops']
+COLUMNS = ['box AP', 'mask AP', 'mIoU', 'mIoU ms', 'params (M)', 'GFLOPs']
+PAPER_KEYS = ['box_ap', 'mask_ap', 'miou', 'miou_ms', 'params_m', 'gflops']
 
 
 def describe(cfg: Config) -> tuple[str, str]:
@@ -42,16 +45,20 @@ def row(work_dir: str, flops: bool) -> tuple[list[str], str, dict]:
                                 'tools/train.py or tools/test.py?)')
     stem = osp.splitext(osp.basename(configs[0]))[0]
     cfg = Config.fromfile(configs[0])
+    if 'module' in cfg.model:  # saved by a --tta run: the model inside the TTA wrapper
+        cfg.model = cfg.model.module
     backbone, method = describe(cfg)
     schedule = next((s for s in ('ms-crop-3x', '1x', '160k', 'demo') if s in stem), '')
-    metrics = latest_metrics(work_dir)
-    ours = [metrics.get(METRICS[c]) for c in COLUMNS[:3]]
-    ours = [None if v is None else (100 * v if c != 'mIoU' else v)
+    metrics, tta, source = run_results(work_dir)
+    ours = [metrics.get(METRICS[c]) for c in COLUMNS[:3]] + [tta.get('mIoU')]
+    ours = [None if v is None else (100 * v if c.endswith('AP') else v)
             for c, v in zip(COLUMNS, ours)]
     paper = PAPER.get(stem, {})
     shape = paper.get('shape') or paper_shape(cfg)
     cfg.model.backbone.pop('init_cfg', None)  # counting needs no weights
     if flops:
+        print(f'counting the FLOPs of {stem} at {shape[0]}x{shape[1]} ...', file=sys.stderr,
+              flush=True)
         size = count(cfg, *shape)
     else:
         size = dict(params_m=sum(p.numel() for p in build_model(cfg).parameters()) / 1e6,
@@ -59,9 +66,9 @@ def row(work_dir: str, flops: bool) -> tuple[list[str], str, dict]:
     ours += [size['params_m'], size['gflops']]
     cells = [f'{v:.1f}' if v is not None else '-' for v in ours]
     theirs = [f'{paper[k]}' if paper.get(k) is not None else '-' for k in PAPER_KEYS]
-    measured = {c: v for c, v in zip(COLUMNS[:3], ours) if v is not None}
+    measured = {c: v for c, v in zip(COLUMNS[:4], ours) if v is not None}
     return ([backbone, method, schedule] + [f'{o} ({t})' for o, t in zip(cells, theirs)]
-            + [stem], stem, measured)
+            + [source, stem], stem, measured)
 
 
 def paper_order(stem: str) -> tuple:
@@ -78,12 +85,16 @@ def main() -> None:
     parser.add_argument('work_dirs', nargs='+')
     parser.add_argument('--no-flops', action='store_true', help='skip the FLOP count (slow)')
     parser.add_argument('--out', help='also write the table to this Markdown file')
+    parser.add_argument('--plot', metavar='PNG', help='draw the runs\' loss and metric curves')
     args = parser.parse_args()
     header = ['backbone', 'method', 'schedule'] + [f'{c} ours (paper)' for c in COLUMNS]
-    lines = ['| ' + ' | '.join(header + ['config']) + ' |',
-             '|' + ' --- |' * (len(header) + 1)]
-    results = sorted((row(d, not args.no_flops) for d in args.work_dirs),
-                     key=lambda r: paper_order(r[1]))
+    lines = ['| ' + ' | '.join(header + ['results', 'config']) + ' |',
+             '|' + ' --- |' * (len(header) + 2)]
+    results = []
+    for i, work_dir in enumerate(args.work_dirs, 1):
+        print(f'[{i}/{len(args.work_dirs)}] {work_dir}', file=sys.stderr, flush=True)
+        results.append(row(work_dir, not args.no_flops))
+    results.sort(key=lambda r: paper_order(r[1]))
     lines += ['| ' + ' | '.join(cells) + ' |' for cells, _, _ in results]
     text = '\n'.join(lines) + '\n'
     measured = {stem: m for _, stem, m in results}
@@ -94,6 +105,9 @@ def main() -> None:
     if args.out:
         with open(args.out, 'w') as f:
             f.write(text)
+    if args.plot:
+        plot(args.work_dirs, args.plot)
+        print(f'curves: {args.plot}', file=sys.stderr)
 
 
 if __name__ == '__main__':

@@ -31,6 +31,7 @@ train_cfg = dict(type='IterBasedTrainLoop', max_iters=200, val_interval=200)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50)]
-default_hooks = dict(logger=dict(interval=20), checkpoint=dict(by_epoch=False, interval=200))
+default_hooks = dict(logger=dict(interval=20, log_metric_by_epoch=False),  # metrics at their iteration
+                     checkpoint=dict(by_epoch=False, interval=200))
 log_processor = dict(by_epoch=False)
 randomness = dict(seed=0)  # seeded; see README for how much the figures vary run to run
