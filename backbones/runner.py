@@ -14,6 +14,10 @@
   `compile_modules=['backbone', 'neck']` compiles those submodules in place with
   torch.compile (parameter names and checkpoints unchanged; the heads, whose shapes change
   with every RoI count, stay eager). Recompilations are counted and logged at the end.
+- `Runner.test` also writes its metrics to <log_dir>/test_result.json (tools/report.py);
+  `EvalProgressHook` makes validation and tests log about ten lines with an ETA.
+- `load_weights` / `revise_state`: every tensor from the file, after the known renames
+  (DataParallel, the official ConvNeXt releases, the Swin repository's releases).
 """
 from __future__ import annotations
 

@@ -86,6 +86,14 @@ def test_resume_with_nothing_to_resume_is_an_error(tmp_path):
     assert not (tmp_path / 'empty').exists() or not list((tmp_path / 'empty').iterdir())
 
 
+def test_infer_names_a_missing_image_before_loading_anything(tmp_path):
+    run = _tool(ROOT / 'tools/infer.py', DET, tmp_path / 'no.pth', tmp_path / 'nowhere.jpg',
+                '--out', tmp_path / 'out')
+    assert run.returncode != 0
+    assert f'FileNotFoundError: {tmp_path / "nowhere.jpg"}: no such image file, folder or URL' in run.stderr
+    assert not (tmp_path / 'out').exists()
+
+
 def test_config_keys_nothing_reads(tmp_path):
     child = tmp_path / 'child.py'
     child.write_text(f"_base_ = '{SEG}'\nmodle = dict(backbone=dict(depth=101))\n"
