@@ -2,24 +2,28 @@
 
 `custom_imports=dict(imports=['backbones'])` in a config registers them, after which
 `dict(type='backbones.ConvNeXt', ...)` builds from either toolbox.
+
+Layers, each importing only those above it:
+    registry     the `backbones` scope's registries
+    weights      checkpoint files: naming, fetching, safe reading, checking, atomic writing
+    models       DenseBackbone, ConvNeXt, ResNet, RoadmapNet, classifiers, release conversion
+    data         checked datasets, transforms, the demo sets
+    engine       config preparation, the Runner and its hooks, the optimizer constructor
+    evaluation   metrics, pictures, results, FLOPs, the paper's figures, benchmarks, the study
 """
-from .classifier import ImageClassifier, TimmClassifier
-from .checkpoint import (CheckpointError, allow_own_checkpoints, load_pretrained, read_state_dict,
-                         save_atomic)
-from .convnext import ConvNeXt
-from .imagenet import Accuracy, ImageFolderDataset
-from .datasets import (CheckedADE20KDataset, CheckedCocoDataset, CheckedSegDataset,
-                       LoadSegAnnotations)
-from .pictures import ShowPredictionsHook
-from .optim import LayerDecayOptimWrapperConstructor
 from .registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
-from .resnet import ResNet
-from .roadmap import RoadmapNet
-from .runner import CheckFiniteLossHook, RNGStateHook, Runner
+from .weights import CheckpointError, allow_own_checkpoints, load_pretrained, read_state_dict, save_atomic
+from .models import ConvNeXt, ImageClassifier, ResNet, RoadmapNet, TimmClassifier
+from .data import (CheckedADE20KDataset, CheckedCocoDataset, CheckedSegDataset, ImageFolderDataset,
+                   LoadSegAnnotations)
+from .engine import CheckFiniteLossHook, LayerDecayOptimWrapperConstructor, RNGStateHook, Runner
+from .evaluation import Accuracy, ShowPredictionsHook
 
 allow_own_checkpoints()
 
-__all__ = ['Accuracy', 'CheckFiniteLossHook', 'ImageFolderDataset', 'CheckedADE20KDataset', 'CheckedCocoDataset',
-           'CheckedSegDataset', 'CheckpointError', 'ConvNeXt', 'LayerDecayOptimWrapperConstructor',
-           'ImageClassifier', 'TimmClassifier', 'LoadSegAnnotations', 'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet', 'ShowPredictionsHook',
-           'Runner', 'allow_own_checkpoints', 'load_pretrained', 'read_state_dict', 'save_atomic']
+__all__ = ['Accuracy', 'CheckFiniteLossHook', 'CheckedADE20KDataset', 'CheckedCocoDataset',
+           'CheckedSegDataset', 'CheckpointError', 'ConvNeXt', 'ImageClassifier',
+           'ImageFolderDataset', 'LayerDecayOptimWrapperConstructor', 'LoadSegAnnotations',
+           'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet', 'RoadmapNet',
+           'Runner', 'ShowPredictionsHook', 'TimmClassifier', 'allow_own_checkpoints',
+           'load_pretrained', 'read_state_dict', 'save_atomic']

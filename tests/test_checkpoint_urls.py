@@ -11,7 +11,7 @@ import timm
 import torch
 
 from backbones import CheckpointError, ConvNeXt, ResNet
-from backbones.checkpoint import local_checkpoint
+from backbones.weights.hub import local_checkpoint
 from conftest import randomize_
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -89,8 +89,8 @@ def test_official_detection_checkpoint_names_load_into_our_detector(tmp_path):
 
     from mmengine.config import Config
 
-    from backbones.config import prepare
-    from backbones.runner import Runner
+    from backbones.engine.config import prepare
+    from backbones.engine.runner import Runner
     cfg = Config.fromfile(Path(__file__).resolve().parents[1] /
                           'configs/demo/mask-rcnn_convnext-t_fpn_demo-shapes.py')
     cfg.work_dir = str(tmp_path / 'work')

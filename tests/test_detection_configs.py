@@ -8,7 +8,7 @@ from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 
-from backbones.config import prepare
+from backbones.engine.config import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 DET_CONFIGS = sorted((ROOT / 'configs').glob('*mask_rcnn/*.py'))
@@ -47,7 +47,7 @@ def _build(cfg):
 
 def test_config_set_is_complete():
     names = {p.stem for p in DET_CONFIGS}
-    from backbones.paper import PAPER  # every row of the paper's Table 3 has its config
+    from backbones.evaluation.paper import PAPER  # every row of the paper's Table 3 has its config
     assert {s for s, r in PAPER.items() if r['task'] == 'detection'} <= names
     for method in ('mask-rcnn_{}_fpn', 'cascade-mask-rcnn_{}_fpn_4conv1fc-giou'):
         for b in ('convnext-t', 'convnext-s', 'convnext-b', 'r50'):

@@ -8,8 +8,8 @@ from PIL import Image
 from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 
-from backbones.datasets import CheckedCocoDataset
-from backbones.demo_data import make_coco_shapes
+from backbones.data.datasets import CheckedCocoDataset
+from backbones.data.demo import make_coco_shapes
 
 CLASSES = ('circle', 'square', 'triangle')
 

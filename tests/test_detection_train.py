@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
-from backbones.config import prepare
-from backbones.demo_data import make_coco_shapes
-from backbones.runner import Runner
+from backbones.engine.config import prepare
+from backbones.data.demo import make_coco_shapes
+from backbones.engine.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_R50 = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'

@@ -11,7 +11,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from backbones.demo_data import make_coco_shapes
+from backbones.data.demo import make_coco_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_R50 = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'

@@ -13,9 +13,9 @@ import torchvision
 from mmengine.config import Config
 
 from backbones import ConvNeXt, RoadmapNet
-from backbones.flops import build_model, count
-from backbones.paper import PAPER, SUITE_ROWS
-from backbones.roadmap import STEP_NAMES
+from backbones.evaluation.flops import build_model, count
+from backbones.evaluation.paper import PAPER, SUITE_ROWS
+from backbones.models.roadmap import STEP_NAMES
 from conftest import randomize_
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,10 +7,10 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from backbones.config import backbone_outputs, prepare
-from backbones.demo_data import make_ade_shapes, make_coco_shapes
-from backbones.optim import official_layer_id
-from backbones.runner import Runner
+from backbones.engine.config import backbone_outputs, prepare
+from backbones.data.demo import make_ade_shapes, make_coco_shapes
+from backbones.engine.optim import official_layer_id
+from backbones.engine.runner import Runner
 from test_detection_configs import _official_layer_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,7 +144,7 @@ def test_layer_decay_on_an_unsupported_backbone_says_what_is_supported():
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import DefaultScope
 
-    from backbones.flops import build_model
+    from backbones.evaluation.flops import build_model
     model = build_model(cfg)
     with DefaultScope.overwrite_default_scope('mmdet'), pytest.raises(
             TypeError, match=r'supports the backbones\.\* backbones and ConvNeXts with the '

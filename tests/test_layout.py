@@ -1,4 +1,4 @@
-"""The layout contract (backbones/base.py): every backbone's outputs are contiguous NCHW, for
+"""The layout contract (backbones/models/base.py): every backbone's outputs are contiguous NCHW, for
 NCHW and channels_last input and weights, and Mask R-CNN's RoI features come out as they would
 from contiguous maps. mmcv's RoIAlign reads raw memory as NCHW: a channels_last-strided map
 gives other (scrambled) RoI features, silently; that is what broke every ConvNeXt detector."""
@@ -9,8 +9,8 @@ import torch
 from mmengine.config import Config
 
 from backbones import ConvNeXt, ResNet, RoadmapNet
-from backbones.flops import build_model
-from backbones.roadmap import STEP_NAMES
+from backbones.evaluation.flops import build_model
+from backbones.models.roadmap import STEP_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = dict(depths=[1, 1, 2, 1], channels=[8, 16, 32, 64])

@@ -10,10 +10,10 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-from backbones.checkpoint import check_complete
-from backbones.config import prepare
-from backbones.paper import GROUPS, PAPER, comparison_markdown, model_zoo_markdown
-from backbones.runner import revise_state
+from backbones.weights.io import check_complete
+from backbones.engine.config import prepare
+from backbones.evaluation.paper import GROUPS, PAPER, comparison_markdown, model_zoo_markdown
+from backbones.engine.runner import revise_state
 
 ROOT = Path(__file__).resolve().parents[1]
 

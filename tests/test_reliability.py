@@ -15,9 +15,9 @@ import torch
 from mmengine.config import Config
 from mmengine.hooks import Hook
 
-from backbones.config import prepare
-from backbones.demo_data import make_ade_shapes
-from backbones.runner import Runner
+from backbones.engine.config import prepare
+from backbones.data.demo import make_ade_shapes
+from backbones.engine.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / 'configs/demo/upernet_r50_demo-shapes.py'
@@ -96,8 +96,8 @@ def test_crash_while_saving_keeps_previous_checkpoint(data_root, tmp_path):
         import os, signal
         import mmengine.runner.runner as mm
         from mmengine.config import Config
-        from backbones.config import prepare
-        from backbones.runner import Runner
+        from backbones.engine.config import prepare
+        from backbones.engine.runner import Runner
         cfg = Config.fromfile({str(config)!r})
         cfg.work_dir = {str(work_dir)!r}
         runner = Runner.from_cfg(prepare(cfg))

@@ -11,7 +11,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
 from mmengine.structures import PixelData
 
-from backbones.config import prepare, use_tta
+from backbones.engine.config import prepare, use_tta
 
 ROOT = Path(__file__).resolve().parents[1]
 SEG_CONFIGS = sorted((ROOT / 'configs/upernet').glob('*.py'))
@@ -44,7 +44,7 @@ def test_config_set_is_complete():
     names = {p.stem for p in SEG_CONFIGS}
     for b in ('convnext-t', 'convnext-s', 'convnext-b', 'r50', 'r101'):
         assert f'upernet_{b}_160k_ade20k-512x512' in names
-    from backbones.paper import PAPER  # every row of the paper's Table 4 has its config
+    from backbones.evaluation.paper import PAPER  # every row of the paper's Table 4 has its config
     assert {s for s, r in PAPER.items() if r['task'] == 'segmentation'} <= names
 
 

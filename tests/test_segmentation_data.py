@@ -10,7 +10,7 @@ from mmengine.registry import DefaultScope
 from PIL import Image
 
 import backbones  # noqa: F401
-from backbones.demo_data import SEG_CLASSES, make_ade_shapes
+from backbones.data.demo import SEG_CLASSES, make_ade_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / 'configs/demo/upernet_r50_demo-shapes.py'

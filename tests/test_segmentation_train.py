@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
-from backbones.config import add_tensorboard, prepare
-from backbones.demo_data import make_ade_shapes
-from backbones.runner import Runner
+from backbones.engine.config import add_tensorboard, prepare
+from backbones.data.demo import make_ade_shapes
+from backbones.engine.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_R50 = ROOT / 'configs/demo/upernet_r50_demo-shapes.py'

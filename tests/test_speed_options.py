@@ -10,7 +10,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from backbones.demo_data import make_coco_shapes
+from backbones.data.demo import make_coco_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / 'configs/demo/mask-rcnn_convnext-t_fpn_demo-shapes.py'

@@ -13,10 +13,10 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from backbones import ImageClassifier
-from backbones.checkpoint import CheckpointError
-from backbones.convnext import _timm_to_official
-from backbones.demo_data import CLS_SHAPES, make_cls_shapes
-from backbones.imagenet import ImageFolderDataset
+from backbones.weights.io import CheckpointError
+from backbones.models.convnext import _timm_to_official
+from backbones.data.demo import CLS_SHAPES, make_cls_shapes
+from backbones.data.imagenet import ImageFolderDataset
 from conftest import randomize_
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,9 +130,9 @@ def test_pretraining_and_fine_tuning_see_the_same_input(pretraining, fine_tuning
 def test_fine_tuning_starts_from_every_pretrained_tensor(tmp_path, pretraining, fine_tuning):
     """The seam: after the fine-tuning Runner's weight init, every backbone tensor equals the
     exported pretraining weights; only the dense per-output norms are new."""
-    from backbones.config import prepare
-    from backbones.runner import Runner
-    from backbones.study import _init_checkpoint
+    from backbones.engine.config import prepare
+    from backbones.engine.runner import Runner
+    from backbones.evaluation.study import _init_checkpoint
     pre_cfg = Config.fromfile(DEMO / f'{pretraining}.py')
     init_default_scope('backbones')
     classifier = ImageClassifier(**{k: v for k, v in pre_cfg.model.items() if k != 'type'})
@@ -188,7 +188,7 @@ def test_paper_scale_plan_commands_and_collected_table(tmp_path):
     """The same eight runs at the paper's scale: official weights by default, scratch runs
     with nothing frozen; their work dirs (as a cluster leaves them) become the table and
     figure, the paper's figures beside."""
-    from backbones import study
+    from backbones.evaluation import study
     runs = study.paper_plan()
     assert len(runs) == 8 and len({r.name for r in runs}) == 8
     for run in runs:

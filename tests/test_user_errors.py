@@ -10,9 +10,9 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from backbones.checkpoint import CheckpointError
-from backbones.config import check_keys, prepare
-from backbones.runner import Runner
+from backbones.weights.io import CheckpointError
+from backbones.engine.config import check_keys, prepare
+from backbones.engine.runner import Runner
 
 ROOT = Path(__file__).resolve().parents[1]
 DET = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'

@@ -5,12 +5,12 @@
 The result loads with init_cfg=dict(type='Pretrained', checkpoint=DST); conversion also
 happens on the fly there, so converting is only needed to inspect or ship a file.
 """
-import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import sys
 
-from backbones.checkpoint import CheckpointError
-from backbones.convert import convert_checkpoint
+from backbones.weights.io import CheckpointError
+from backbones.models.convert import convert_checkpoint
 
 
 def main() -> int:

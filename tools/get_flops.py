@@ -1,15 +1,15 @@
 """Parameters and FLOPs of a config's whole model, counted as the papers count them
-(multiply-adds, fvcore-style; see backbones/flops.py for what runs).
+(multiply-adds, fvcore-style; see backbones/evaluation/flops.py for what runs).
 
     python tools/get_flops.py CONFIG [--shape H W] [--json] [--cfg-options k=v ...]
-    python tools/get_flops.py --paper [STEM ...]   # every row of backbones/paper.py (or
+    python tools/get_flops.py --paper [STEM ...]   # every row of backbones/evaluation/paper.py (or
                                                    # those named) against its figures; exit 1
                                                    # if one is off by more than 2%
 
 Default shapes are the papers': 224x224 for ImageNet trunks, 800x1280 for detectors,
 512x2048 for segmentors.
 """
-import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import contextlib
 import json
@@ -19,8 +19,8 @@ import time
 
 from mmengine.config import Config, DictAction
 
-from backbones.flops import count
-from backbones.paper import PAPER, paper_shape
+from backbones.evaluation.flops import count
+from backbones.evaluation.paper import PAPER, paper_shape
 
 
 def _ours_paper(got: dict, row: dict) -> str:
@@ -36,7 +36,7 @@ def check_paper(stems: list[str]) -> None:
     from pathlib import Path
     unknown = [s for s in stems if s not in PAPER]
     if unknown:
-        sys.exit(f'--paper: no row named {", ".join(unknown)} in backbones/paper.py; '
+        sys.exit(f'--paper: no row named {", ".join(unknown)} in backbones/evaluation/paper.py; '
                  f'rows: {", ".join(PAPER)}')
     bad, stems, start = [], stems or list(PAPER), time.time()
     for i, stem in enumerate(stems, 1):
@@ -60,7 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config', nargs='?', help='a config (or, with --paper, row names)')
     parser.add_argument('--paper', nargs='*', metavar='STEM',
-                        help='check the rows of backbones/paper.py (all, or those named)')
+                        help='check the rows of backbones/evaluation/paper.py (all, or those named)')
     parser.add_argument('--shape', nargs=2, type=int, metavar=('H', 'W'),
                         help='input height and width (default: the paper\'s for the task)')
     parser.add_argument('--json', action='store_true',

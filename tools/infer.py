@@ -9,7 +9,7 @@ release loadable by tools/test.py. For each image, DIR/<name>.png is the drawing
 DIR/<name>.json the prediction (detections above --score-thr, a segmentation's pixel share
 per class, or the top-5 classes). DIR defaults to work_dirs/infer/<config name>.
 """
-import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import json
 import os
@@ -20,11 +20,11 @@ import mmcv
 import torch
 from mmengine.config import Config, DictAction
 
-from backbones.checkpoint import read_checkpoint
-from backbones.config import check_keys
-from backbones.flops import build_model
-from backbones.pictures import SCORE_THR, dataset_meta, draw, image_files, predict, summary
-from backbones.runner import load_weights
+from backbones.weights.io import read_checkpoint
+from backbones.engine.config import check_keys
+from backbones.evaluation.flops import build_model
+from backbones.evaluation.pictures import SCORE_THR, dataset_meta, draw, image_files, predict, summary
+from backbones.engine.runner import load_weights
 
 
 def main() -> None:

@@ -1,17 +1,17 @@
-"""Write docs/model_zoo.md from configs/ and backbones/paper.py: per row of the paper's
+"""Write docs/model_zoo.md from configs/ and backbones/evaluation/paper.py: per row of the paper's
 Tables 3 and 4 the config, pretrained weights, released fine-tuned model, the paper's figures
 and the command that evaluates it.
 
     python tools/model_zoo.py            # rewrite docs/model_zoo.md
     python tools/model_zoo.py --check    # exit 1 if it is not current
 """
-import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import os
 import os.path as osp
 import sys
 
-from backbones.paper import model_zoo_markdown
+from backbones.evaluation.paper import model_zoo_markdown
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PAGE = osp.join(ROOT, 'docs', 'model_zoo.md')

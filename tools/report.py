@@ -5,13 +5,13 @@
 For each work dir: the config MMEngine saved there; its results, said in the `results`
 column: the latest tools/test.py result (else the latest validation logged in training) and
 the latest `tools/test.py --tta` result (the paper's multi-scale mIoU, "mIoU ms"); and the
-model's parameters and FLOPs (backbones/flops.py, at the paper's input size). The paper's
+model's parameters and FLOPs (backbones/evaluation/flops.py, at the paper's input size). The paper's
 figure stands in brackets beside each. `--plot` draws every run's loss and metric curves. Rows come in the paper's order: by task, then size group (T, S, B,
 IN-22K), each ConvNeXt row after the row it is compared with. A second table gives the
 paper's comparisons: its delta beside the measured one where both runs exist. Prints
 Markdown; `--out` also writes it to a file.
 """
-import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import os.path as osp
 import sys
@@ -19,9 +19,9 @@ from glob import glob
 
 from mmengine.config import Config
 
-from backbones.flops import build_model, count
-from backbones.paper import GROUPS, PAPER, comparison_markdown, paper_shape
-from backbones.results import plot, run_results
+from backbones.evaluation.flops import build_model, count
+from backbones.evaluation.paper import GROUPS, PAPER, comparison_markdown, paper_shape
+from backbones.evaluation.results import plot, run_results
 
 METRICS = {'box AP': 'coco/bbox_mAP', 'mask AP': 'coco/segm_mAP', 'mIoU': 'mIoU'}
 COLUMNS = ['box AP', 'mask AP', 'mIoU', 'mIoU ms', 'params (M)', 'GFLOPs']

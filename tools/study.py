@@ -12,13 +12,13 @@ results.md and results.png to work_dirs/study (prediction pictures in each run's
 Paper: the same eight fine-tuning runs on COCO / ADE20K from the official weights
 (`--pretrained ConvNeXt-T=FILE_OR_URL` for others), with the paper's figures beside.
 """
-import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import json
 import os.path as osp
 
-from backbones import study
-from backbones.demo_data import make_ade_shapes, make_cls_shapes, make_coco_shapes
+from backbones.evaluation import study
+from backbones.data.demo import make_ade_shapes, make_cls_shapes, make_coco_shapes
 
 DEMO_DATA = (('data/demo_cls_shapes', make_cls_shapes), ('data/demo_shapes', make_coco_shapes),
              ('data/demo_ade_shapes', make_ade_shapes))

@@ -6,9 +6,10 @@
 The metrics are logged and written to work_dir/<timestamp>/test_result.json (with the
 checkpoint and whether --tta was on), where tools/report.py finds them.
 """
-import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
-from backbones.config import config_from_args, prepare, tool_parser, use_tta
-from backbones.runner import Runner
+import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+from _tool import config_from_args, tool_parser
+from backbones.engine.config import prepare, use_tta
+from backbones.engine.runner import Runner
 
 
 def main() -> None:

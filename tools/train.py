@@ -3,13 +3,14 @@
     python tools/train.py configs/mask_rcnn/mask-rcnn_convnext-t_fpn_ms-crop-3x_coco.py
     torchrun --nproc_per_node 2 tools/train.py CONFIG --launcher pytorch
 """
-import _quiet  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import os.path as osp
 
 import torch
 
-from backbones.config import config_from_args, prepare, tool_parser
-from backbones.runner import Runner, compile_targets
+from _tool import config_from_args, tool_parser
+from backbones.engine.config import prepare
+from backbones.engine.runner import Runner, compile_targets
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-# The demo's "ImageNet" (backbones.demo_data.make_cls_shapes): 48x48 images of six shape
+# The demo's "ImageNet" (backbones.data.demo.make_cls_shapes): 48x48 images of six shape
 # classes in random colours, in ImageNet's folder layout under data/demo_cls_shapes/; the same
 # dataset class and pipeline steps as configs/_base_/datasets/imagenet.py, at the demo's size.
 _base_ = './imagenet.py'

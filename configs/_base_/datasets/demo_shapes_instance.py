@@ -1,4 +1,4 @@
-# The embedded demo set (backbones.demo_data.make_coco_shapes): 128x128 images of circles,
+# The embedded demo set (backbones.data.demo.make_coco_shapes): 128x128 images of circles,
 # squares and triangles in COCO format under data/demo_shapes/. tools/demo.py writes it.
 _base_ = './coco_instance.py'
 data_root = 'data/demo_shapes/'

@@ -1,4 +1,4 @@
-# The embedded semantic demo set (backbones.demo_data.make_ade_shapes): 128x128 images of
+# The embedded semantic demo set (backbones.data.demo.make_ade_shapes): 128x128 images of
 # circles, squares and triangles on textured backgrounds in ADE20K's layout and label
 # convention (0 = ignore) under data/demo_ade_shapes/. tools/demo.py writes it.
 _base_ = './ade20k.py'

@@ -1,5 +1,5 @@
 # mmdet's Mask R-CNN + FPN with our ResNet-50; FPN in_channels are derived from the backbone
-# (backbones.config.fit_in_channels), so swapping the backbone is one `backbone=dict(...)` edit.
+# (backbones.engine.config.fit_in_channels), so swapping the backbone is one `backbone=dict(...)` edit.
 _base_ = 'mmdet::_base_/models/mask-rcnn_r50_fpn.py'
 model = dict(
     backbone=dict(

@@ -22,7 +22,7 @@ from mmengine.model import BaseModule
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from .checkpoint import load_pretrained
+from ..weights.io import load_pretrained
 
 
 class DenseBackbone(BaseModule):
@@ -98,7 +98,7 @@ class DenseBackbone(BaseModule):
         raise NotImplementedError
 
     def lr_layer_ids(self, decay_type: str, num_layers: int) -> dict[int, int]:
-        """{id(parameter): layer id} for the backbone's parameters (see backbones.optim).
+        """{id(parameter): layer id} for the backbone's parameters (see backbones.engine.optim).
 
         The official ConvNeXt rule, stated for any 4-stage backbone. stage_wise: stem and
         downsampling layers 0, stage i's blocks i + 1. layer_wise: stem 0, stage 1 -> 1,

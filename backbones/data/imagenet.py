@@ -1,9 +1,10 @@
-"""ImageNet-style classification data: class folders, the usual transforms, top-k accuracy.
+"""ImageNet-style classification data: class folders and the usual transforms (top-k accuracy:
+backbones/evaluation/metrics.py).
 
 `ImageFolderDataset` reads `data_root/<split>/<class>/<image>`, the layout of ImageNet's
 train folder (and of its val folder once sorted into class folders, as torchvision's and
 timm's ImageNet readers expect); the demo's classification set is written the same way
-(backbones.demo_data.make_cls_shapes), so one class serves both unchanged. Class indices
+(backbones.data.demo.make_cls_shapes), so one class serves both unchanged. Class indices
 follow the sorted folder names (ImageNet's wnid order) unless `metainfo.classes` fixes them.
 """
 from __future__ import annotations
@@ -17,9 +18,8 @@ import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 from mmengine.dataset import BaseDataset
-from mmengine.evaluator import BaseMetric
 
-from .registry import DATASETS, METRICS, TRANSFORMS
+from ..registry import DATASETS, TRANSFORMS
 
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
 
@@ -121,26 +121,3 @@ class PackClsInputs(BaseTransform):
     def transform(self, results: dict) -> dict:
         img = np.ascontiguousarray(results['img'].transpose(2, 0, 1))
         return dict(inputs=torch.from_numpy(img), data_samples=int(results['gt_label']))
-
-
-@METRICS.register_module()
-class Accuracy(BaseMetric):
-    """Top-k accuracy in percent (`top1`, `top5`, ...) of the classifier's probabilities
-    against the labels of the batch."""
-    default_prefix = 'cls'
-
-    def __init__(self, *, topk: tuple[int, ...] = (1, 5), **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.topk = tuple(topk)
-
-    def process(self, data_batch: dict, data_samples) -> None:
-        labels = torch.as_tensor(data_batch['data_samples'])
-        probs = torch.stack([torch.as_tensor(p) for p in data_samples]).cpu()
-        k = min(max(self.topk), probs.shape[1])
-        ranks = probs.topk(k, dim=1).indices == labels[:, None]
-        for hits in ranks:
-            self.results.append([bool(hits[:t].any()) for t in self.topk])
-
-    def compute_metrics(self, results: list) -> dict:
-        hits = np.asarray(results, dtype=float)
-        return {f'top{t}': 100 * float(hits[:, i].mean()) for i, t in enumerate(self.topk)}

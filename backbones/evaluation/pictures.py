@@ -20,7 +20,7 @@ from mmengine.hooks import Hook
 from mmengine.registry import DefaultScope
 from mmengine.structures import PixelData
 
-from .registry import HOOKS
+from ..registry import HOOKS
 
 SCORE_THR = 0.3
 MIN_SIDE = 512

@@ -21,8 +21,8 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 from torch import nn
 
-from .checkpoint import load_pretrained, save_atomic
-from .registry import MODELS
+from ..weights.io import load_pretrained, save_atomic
+from ..registry import MODELS
 
 
 @MODELS.register_module()

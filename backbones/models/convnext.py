@@ -14,7 +14,7 @@ from torch import nn
 from torch.utils.checkpoint import checkpoint
 
 from .base import DenseBackbone
-from .registry import MODELS
+from ..registry import MODELS
 
 
 class LayerNorm2d(nn.LayerNorm):
@@ -25,7 +25,7 @@ class LayerNorm2d(nn.LayerNorm):
     and is faster (see tools/benchmark.py). With channels_last input the permute is free.
     The result has NCHW shape but channels_last strides; the convs after it keep running
     channels_last, and the backbone's outputs are made contiguous at its boundary
-    (`DenseBackbone.forward`, the layout contract in backbones/base.py).
+    (`DenseBackbone.forward`, the layout contract in backbones/models/base.py).
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -25,7 +25,7 @@ from mmengine.logging import print_log
 from mmseg.datasets import ADE20KDataset, BaseSegDataset
 from mmseg.datasets.transforms import LoadAnnotations
 
-from .registry import DATASETS, TRANSFORMS
+from ..registry import DATASETS, TRANSFORMS
 
 
 class _CheckedCOCO(COCO):

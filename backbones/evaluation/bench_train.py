@@ -1,5 +1,5 @@
 """Whole-model training steps for `tools/benchmark.py train`, each model measured in a fresh
-process (`python -m backbones.bench_train _train ...`) so that peak memory is its own.
+process (`python -m backbones.evaluation.bench_train _train ...`) so that peak memory is its own.
 
 Ours against mmdet's / mmseg's own configs for the same model (their ConvNeXt is
 mmpretrain's: those rows need the optional mmpretrain extra). Where the toolboxes have no
@@ -15,8 +15,8 @@ import time
 
 import torch
 
-from backbones.bench import DEVICE, MMDET_R50, _vm_hwm_kib
-from backbones.runner import compile_targets, speed_up
+from .bench import DEVICE, MMDET_R50, _vm_hwm_kib
+from ..engine.runner import compile_targets, speed_up
 
 TRAIN = {  # name: (config, overrides, its reference's name)
     'Mask R-CNN ConvNeXt-T': ('configs/mask_rcnn/mask-rcnn_convnext-t_fpn_1x_coco.py', {},
@@ -55,7 +55,7 @@ def train_config(name: str):
     from mmengine.config import Config
     from mmengine.hub import get_config
 
-    from backbones.config import prepare
+    from ..engine.config import prepare
     config, overrides, _ = TRAIN[name]
     cfg = get_config(config) if '::' in config else Config.fromfile(config)
     cfg.merge_from_dict(overrides)
@@ -101,7 +101,7 @@ def _train_child(name: str, batch: str, h: str, w: str, variant: str, steps: str
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import DefaultScope
 
-    from backbones.flops import build_model
+    from .flops import build_model
     cfg = train_config(name)
     torch.backends.cudnn.benchmark = False  # RoI counts change every step (see docs)
     model = build_model(cfg).train().to(DEVICE)
@@ -138,7 +138,7 @@ def _train_child(name: str, batch: str, h: str, w: str, variant: str, steps: str
 
 def train_step(name: str, batch: int, h: int, w: int, variant: str, steps: int) -> dict | None:
     """The child's figures for one model, or None (with the reason printed) if it failed."""
-    out = subprocess.run([sys.executable, '-m', 'backbones.bench_train', '_train', name, str(batch),
+    out = subprocess.run([sys.executable, '-m', 'backbones.evaluation.bench_train', '_train', name, str(batch),
                           str(h), str(w), variant, str(steps)], capture_output=True, text=True)
     if out.returncode:
         print(f'<!-- {name} ({variant}) failed: {out.stderr.strip().splitlines()[-1:]} -->')

@@ -15,8 +15,8 @@ from mmengine.logging import MMLogger
 from mmengine.optim import DefaultOptimWrapperConstructor
 from torch import nn
 
-from .base import DenseBackbone
-from .registry import OPTIM_WRAPPER_CONSTRUCTORS
+from ..models.base import DenseBackbone
+from ..registry import OPTIM_WRAPPER_CONSTRUCTORS
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import re
 
-from .checkpoint import CheckpointError, read_state_dict, save_atomic
+from ..weights.io import CheckpointError, read_state_dict, save_atomic
 from .convnext import ConvNeXt
 from .resnet import ResNet
 

@@ -19,7 +19,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from torch import nn
 
-from .config import prepare
+from ..engine.config import prepare
 
 NUM_PROPOSALS, NUM_MASK_ROIS = 1000, 100
 
@@ -65,7 +65,7 @@ def build_model(cfg: Config) -> nn.Module:
         if registry:
             models = __import__(registry, fromlist=['MODELS']).MODELS
         else:
-            from .registry import MODELS as models
+            from ..registry import MODELS as models
         return models.build(cfg.model).eval()
 
 

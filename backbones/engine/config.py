@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import argparse
 import ast
 import difflib
 import inspect
@@ -19,15 +18,15 @@ import os.path as osp
 import subprocess
 
 import torch
-from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.config import Config, ConfigDict
 from mmengine.logging import print_log
 from mmengine.model import MMDistributedDataParallel
 from mmengine.registry import MODELS, DefaultScope
 from mmengine.runner import Runner as MMEngineRunner
 
-import backbones  # noqa: F401  (registers the backbones.* types)
-from backbones.checkpoint import local_checkpoint
-from backbones.registry import MODEL_WRAPPERS
+from .. import data, models  # noqa: F401  (register the backbones.* types)
+from ..weights.hub import local_checkpoint
+from ..registry import MODEL_WRAPPERS
 
 
 PROBE_SHAPE = (1, 3, 224, 224)  # the trial input for a backbone that declares no outputs
@@ -222,7 +221,7 @@ def check_counts(cfg: Config) -> None:
 def prepare(cfg: Config) -> Config:
     """Everything a config needs before MMEngine's Runner builds it. A `load_from` URL (or
     torchvision:// / open-mmlab:// name) is fetched into torch's hub cache first
-    (backbones.checkpoint.local_checkpoint), so the Runner reads a local file."""
+    (backbones.weights.hub.local_checkpoint), so the Runner reads a local file."""
     check_counts(cfg)
     load_from = cfg.get('load_from')
     if isinstance(load_from, str) and '://' in load_from:
@@ -311,31 +310,6 @@ def check_keys(cfg: Config, path: str, option_keys=()) -> None:
         raise ValueError('config keys that nothing reads:\n  ' + '\n  '.join(lines))
 
 
-def tool_parser(description: str, *, default_configs: list[str] | None = None
-                ) -> argparse.ArgumentParser:
-    """The arguments every tool shares: CONFIG, --work-dir, --cfg-options, --launcher,
-    --unsafe-load. With `default_configs`, CONFIG is a list that defaults to them."""
-    parser = argparse.ArgumentParser(description=description)
-    if default_configs:
-        parser.add_argument('config', nargs='*', default=default_configs,
-                            help=f'config files (default: {" ".join(default_configs)})')
-    else:
-        parser.add_argument('config', help='config file')
-    parser.add_argument('--work-dir', help='where logs and checkpoints go '
-                        '(default: work_dirs/<config name>)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
-                        help='override config fields, e.g. train_cfg.max_iters=10')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none',
-                        help="'pytorch' under torchrun (tools/dist_train.sh), 'slurm' under "
-                        'srun (tools/slurm_train.sh)')
-    parser.add_argument('--unsafe-load', action='store_true',
-                        help='load checkpoints with full unpickling (only files you trust)')
-    parser.add_argument('--tensorboard', action='store_true',
-                        help='also log scalars for TensorBoard (work_dir/<timestamp>/vis_data; '
-                        'needs `pip install tensorboard`)')
-    return parser
-
-
 def add_tensorboard(cfg: Config) -> None:
     """MMEngine's TensorBoard backend beside the config's own (`visualizer.vis_backends`);
     SystemExit saying what to install where tensorboard is not."""
@@ -349,24 +323,3 @@ def add_tensorboard(cfg: Config) -> None:
     if not any(b.get('type') == 'TensorboardVisBackend' for b in backends):
         backends.append(dict(type='TensorboardVisBackend'))
     visualizer.vis_backends = backends
-
-
-def config_from_args(args: argparse.Namespace, config: str | None = None) -> Config:
-    """Read `config` (default: args.config) and apply the shared arguments (`tool_parser`)."""
-    if args.unsafe_load:  # every torch.load inside MMEngine then unpickles everything
-        os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'
-    config = config or args.config
-    cfg = Config.fromfile(config)
-    file_keys = set(cfg.keys())
-    cfg.merge_from_dict(args.cfg_options)
-    check_keys(cfg, config, [k.split('.')[0] for k in args.cfg_options if
-                             k.split('.')[0] not in file_keys])
-    cfg.launcher = args.launcher
-    if getattr(args, 'tensorboard', False):
-        add_tensorboard(cfg)
-    name = osp.splitext(osp.basename(config))[0]
-    if args.work_dir and isinstance(args.config, list) and len(args.config) > 1:
-        cfg.work_dir = osp.join(args.work_dir, name)
-    else:
-        cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join('work_dirs', name)
-    return cfg

@@ -31,9 +31,9 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.runner import Runner as MMEngineRunner
 
-from .base import DenseBackbone
-from .checkpoint import check_complete, load_pretrained, read_checkpoint
-from .registry import HOOKS, RUNNERS
+from ..models.base import DenseBackbone
+from ..weights.io import check_complete, load_pretrained, read_checkpoint
+from ..registry import HOOKS, RUNNERS
 
 
 def compile_targets(model_cfg) -> list[str]:

@@ -8,7 +8,7 @@ schedule, seed and data; only `init_cfg` differs. The paper plan (`paper_plan`) 
 same eight fine-tuning runs at full scale (COCO 3x, ADE20K 160k) from the official weights,
 for a cluster; `collect` reads their work dirs into the same table and figure.
 
-Each run executes in a subprocess (`python -m backbones.study CONFIG WORK_DIR`), which writes
+Each run executes in a subprocess (`python -m backbones.evaluation.study CONFIG WORK_DIR`), which writes
 `result.json` in its work dir last and atomically: a run that has one is finished and is
 reused unless its inputs changed or a redo is asked for. `schedule` runs them, `jobs` at a
 time with the cores split between them, and prints progress with an ETA per run.
@@ -126,9 +126,9 @@ def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
     write result.json last. Returns the result."""
     from mmengine.config import Config
 
-    from .config import prepare
+    from ..engine.config import prepare
     from .pictures import save_prediction
-    from .runner import Runner
+    from ..engine.runner import Runner
     start = time.time()
     cfg = Config.fromfile(run.config)
     cfg.merge_from_dict(dict(run.cfg_options))
@@ -216,7 +216,7 @@ def schedule(runs: list[Run], root: str, *, jobs: int = 2, redo: bool = False,
                 out = work_dir(run, root)
                 os.makedirs(out, exist_ok=True)
                 log = open(osp.join(out, 'run.log'), 'w')
-                cmd = [sys.executable, '-m', 'backbones.study', json.dumps(run.__dict__), out]
+                cmd = [sys.executable, '-m', 'backbones.evaluation.study', json.dumps(run.__dict__), out]
                 cmd += ['--max-iters', str(max_iters)] if max_iters else []
                 proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
                 running[run] = (proc, log, time.time(), _max_iters(run, max_iters))

@@ -16,7 +16,7 @@ from torch import nn
 
 from .base import DenseBackbone
 from .convnext import LayerNorm2d
-from .registry import MODELS
+from ..registry import MODELS
 
 RESNET50 = dict(
     depths=(3, 4, 6, 3), channels=(256, 512, 1024, 2048), ratio=0.25,  # inner = ratio * out
