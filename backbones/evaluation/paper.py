@@ -5,8 +5,9 @@ ConvNeXt paper (Liu et al. 2022): Table 3 (COCO, 3x, multi-scale training; FLOPs
 FLOPs at 2048x512, or 2560x640 for the 640x640 rows), Figure 2 / Table 1 (ImageNet trunks at
 224x224). Table 3 prints no parameter counts and Table 4 no single-scale mIoU: those come
 from the releases that go with the rows (the official ConvNeXt READMEs; Swin's detection and
-segmentation READMEs; the Swin paper for the ResNe(X)t rows, which the ConvNeXt paper
-reprints). `None` marks a figure no source gives. `released` is a published fine-tuned model
+segmentation READMEs, and Swin's main README for the 22K UperNet rows, whose figures but for
+Swin-L's FLOPs agree with Table 4; the Swin paper for the ResNe(X)t rows, which the ConvNeXt
+paper reprints). `None` marks a figure no source gives. `released` is a published fine-tuned model
 of the row (None where there is none): the official repository's for ConvNeXt; mmdet's and
 mmseg's model zoos for Swin where they hold the row (their retrainings: mmseg's UperNet
 Swin-T/S/B score 44.41 / 47.72 / 47.99 single-scale against Swin's 44.51 / 47.64 / 48.13),
@@ -95,11 +96,12 @@ PAPER: dict[str, dict] = {
     _UPER.format('convnext-b'): _seg('ConvNeXt-B', 'B', 49.1, 49.9, 122, 1170,
                                      _CONVNEXT + 'ade20k/upernet_convnext_base_1k_512x512.pth',
                                      vs=_UPER.format('swin-b')),
-    _UPER640.format('swin-b-in22k-pre'): _seg('Swin-B‡', 'IN-22K', None, 51.7, 121, 1841, shape=SEG640),
+    _UPER640.format('swin-b-in22k-pre'): _seg('Swin-B‡', 'IN-22K', 50.04, 51.7, 121, 1841, shape=SEG640),
     _UPER640.format('convnext-b-in22k-pre'): _seg(
         'ConvNeXt-B‡', 'IN-22K', 52.6, 53.1, 122, 1828, _CONVNEXT + 'ade20k/upernet_convnext_base_22k_640x640.pth',
         vs=_UPER640.format('swin-b-in22k-pre'), shape=SEG640),
-    _UPER640.format('swin-l-in22k-pre'): _seg('Swin-L‡', 'IN-22K', None, 53.5, 234, 2468, shape=SEG640),
+    # Swin's README prints 3230G for this row; the ConvNeXt paper's Table 4, 2468G (we count 2584).
+    _UPER640.format('swin-l-in22k-pre'): _seg('Swin-L‡', 'IN-22K', 52.05, 53.5, 234, 2468, shape=SEG640),
     _UPER640.format('convnext-l-in22k-pre'): _seg(
         'ConvNeXt-L‡', 'IN-22K', 53.2, 53.7, 235, 2458, _CONVNEXT + 'ade20k/upernet_convnext_large_22k_640x640.pth',
         vs=_UPER640.format('swin-l-in22k-pre'), shape=SEG640),
