@@ -2,6 +2,7 @@
 one model's child process trains on the fake batch and reports a finite loss and memory."""
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +37,11 @@ def test_training_step_child_reports_its_figures():
     figures = json.loads(run.stdout.strip().splitlines()[-1])
     assert figures['ms'] > 0 and figures['peak_mib'] >= 0
     assert math.isfinite(figures['loss']) and figures['loss'] > 0
+
+
+def test_benchmark_tool_shows_progress_before_each_measurement():
+    run = subprocess.run([sys.executable, 'tools/benchmark.py', 'layernorm', '--repeats', '1'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert len(re.findall(r'^\[\d+ s\] measuring LayerNorm \(', run.stderr, re.M)) == 5, run.stderr
+    assert len([x for x in run.stdout.splitlines() if x.startswith('| (')]) == 5

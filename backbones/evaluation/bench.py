@@ -38,6 +38,15 @@ def bench(fn, *, repeats: int, warmup: int = 2) -> float:
     return statistics.median(times)
 
 
+_START = time.time()
+
+
+def progress(what: str) -> None:
+    """A progress line on stderr (the tables go to stdout): what is measured next, and the
+    time so far."""
+    print(f'[{time.time() - _START:.0f} s] measuring {what} ...', file=sys.stderr, flush=True)
+
+
 def official_ln(x, weight, bias, eps=1e-6):
     """The official repository's channels-first LayerNorm (mean/var by hand)."""
     u = x.mean(1, keepdim=True)
@@ -51,6 +60,7 @@ def layernorm(device, repeats):
     print('| --- | --- | --- | --- | --- |')
     for shape in [(8, 96, 56, 56), (8, 192, 28, 28), (8, 384, 14, 14), (8, 768, 7, 7),
                   (2, 96, 200, 304)]:
+        progress(f'LayerNorm {shape}')
         ln = LayerNorm2d(shape[1], eps=1e-6).to(device)
         x = torch.randn(shape, device=device)
         x_cl = x.contiguous(memory_format=torch.channels_last)
@@ -58,7 +68,8 @@ def layernorm(device, repeats):
         t_off = bench(lambda: official_ln(x, ln.weight, ln.bias), repeats=repeats)
         t_ours = bench(lambda: ln(x), repeats=repeats)
         t_cl = bench(lambda: ln(x_cl), repeats=repeats)
-        print(f'| {shape} | {t_off:.2f} | {t_ours:.2f} | {t_cl:.2f} | {t_off / t_ours:.2f}x |')
+        print(f'| {shape} | {t_off:.2f} | {t_ours:.2f} | {t_cl:.2f} | {t_off / t_ours:.2f}x |',
+              flush=True)
 
 
 def _backbone(name: str) -> torch.nn.Module:
@@ -167,6 +178,7 @@ def compare(kind: str, pairs, shapes, repeats: int) -> None:
     for ours, ref in pairs:
         for batch, h, w in shapes:
             for cl in (False, True):
+                progress(f'{ours} vs {ref}, {batch}x{h}x{w}, {"channels_last" if cl else "NCHW"}')
                 t = [bench(_runner(kind, n, batch, h, w, cl), repeats=repeats) for n in (ours, ref)]
                 mem = [peak_mib(kind, n, batch, h, w, cl) for n in (ours, ref)]
                 shape = (f'{batch}x{h}x{w}' if kind == 'backbone' else '1x{}x{}'.format(
@@ -196,18 +208,21 @@ def precision(repeats):
     net = ConvNeXt(arch='tiny').to(DEVICE).eval()
     print('| ConvNeXt-T 8x224x224 | ms | img/s | vs fp32 | max abs diff vs fp32 |')
     print('| --- | --- | --- | --- | --- |')
+    progress('ConvNeXt-T fp32')
     with torch.inference_mode():
         ref = net(x)[-1]
     t32 = bench(lambda: net(x), repeats=repeats)
-    print(f'| fp32 eager | {t32:.1f} | {8e3 / t32:.1f} | 1.00x | 0 |')
+    print(f'| fp32 eager | {t32:.1f} | {8e3 / t32:.1f} | 1.00x | 0 |', flush=True)
 
     def bf16():
         with torch.autocast(DEVICE, dtype=torch.bfloat16):
             return net(x)
+    progress('ConvNeXt-T bf16 autocast')
     with torch.inference_mode():
         diff = (bf16()[-1].float() - ref).abs().max().item()
     t = bench(bf16, repeats=repeats)
-    print(f'| bf16 autocast | {t:.1f} | {8e3 / t:.1f} | {t32 / t:.2f}x | {diff:.3g} |')
+    print(f'| bf16 autocast | {t:.1f} | {8e3 / t:.1f} | {t32 / t:.2f}x | {diff:.3g} |', flush=True)
+    progress('ConvNeXt-T torch.compile (compiling first)')
     start = time.perf_counter()
     compiled = torch.compile(net)
     with torch.inference_mode():

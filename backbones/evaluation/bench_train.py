@@ -15,7 +15,7 @@ import time
 
 import torch
 
-from .bench import DEVICE, MMDET_R50, _vm_hwm_kib
+from .bench import DEVICE, MMDET_R50, _vm_hwm_kib, progress
 from ..engine.runner import compile_targets, speed_up
 
 TRAIN = {  # name: (config, overrides, its reference's name)
@@ -138,6 +138,7 @@ def _train_child(name: str, batch: str, h: str, w: str, variant: str, steps: str
 
 def train_step(name: str, batch: int, h: int, w: int, variant: str, steps: int) -> dict | None:
     """The child's figures for one model, or None (with the reason printed) if it failed."""
+    progress(f'{steps} training steps of {name} ({variant}), {batch}x{h}x{w}')
     out = subprocess.run([sys.executable, '-m', 'backbones.evaluation.bench_train', '_train', name, str(batch),
                           str(h), str(w), variant, str(steps)], capture_output=True, text=True)
     if out.returncode:
