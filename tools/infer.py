@@ -43,7 +43,10 @@ def main() -> None:
     check_keys(cfg, args.config, [k.split('.')[0] for k in args.cfg_options])
     out = args.out or osp.join('work_dirs', 'infer', osp.splitext(osp.basename(args.config))[0])
     images = image_files(args.images, osp.join(out, 'inputs'))
-    cfg.model.get('backbone', {}).pop('init_cfg', None)  # every weight comes from CHECKPOINT
+    backbone = cfg.model.get('backbone', {})  # every weight comes from CHECKPOINT:
+    backbone.pop('init_cfg', None)
+    if backbone.get('pretrained') is True:  # nor timm's own download (TIMMBackbone)
+        backbone.pretrained = False
     model = build_model(cfg)
     # a classifier reads the file as a release: its class names come from a second read
     meta = dataset_meta(cfg, load_weights(model, args.checkpoint) or read_checkpoint(args.checkpoint))

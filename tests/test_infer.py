@@ -1,0 +1,45 @@
+"""tools/infer.py on the paper's configs, with foreign backbones (mmdet's Swin, timm's
+ConvNeXt) and a classifier: each builds, loads a checkpoint of its own model, draws the image
+and writes its predictions. (The drawings' content is tested on trained demo models in
+test_detection_train.py and test_segmentation_train.py.)"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import mmcv
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+
+from backbones.evaluation.flops import build_model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize('config', ['mask_rcnn/mask-rcnn_swin-t_fpn_1x_coco',
+                                    'upernet/upernet_timm-convnext-t_160k_ade20k-512x512',
+                                    'imagenet/convnext-t_in1k-224'])
+def test_infer_runs_on_the_papers_configs(config, tmp_path):
+    cfg = Config.fromfile(ROOT / f'configs/{config}.py')
+    cfg.model.get('backbone', {}).pop('init_cfg', None)
+    if cfg.model.get('backbone', {}).get('pretrained') is True:  # timm's: no download here
+        cfg.model.backbone.pretrained = False
+    torch.save({'state_dict': build_model(cfg).state_dict()}, tmp_path / 'model.pth')
+    image = np.random.default_rng(0).integers(0, 255, (96, 128, 3), dtype=np.uint8)
+    mmcv.imwrite(image, str(tmp_path / 'images' / 'a.jpg'))
+    run = subprocess.run([sys.executable, 'tools/infer.py', str(ROOT / f'configs/{config}.py'),
+                          str(tmp_path / 'model.pth'), str(tmp_path / 'images'), '--out',
+                          str(tmp_path / 'out'), '--device', 'cpu'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    drawn = mmcv.imread(tmp_path / 'out' / 'a.png')
+    assert drawn.shape == (96 * 4, 128 * 4, 3)  # small images are drawn enlarged
+    found = json.loads((tmp_path / 'out' / 'a.json').read_text())
+    if config.startswith('imagenet'):  # the top 5 of ImageNet's 1000 classes
+        assert len(found) == 5 and all(0 <= d['score'] <= 1 for d in found)
+    elif config.startswith('upernet'):  # a share of the pixels per ADE20K class
+        assert abs(sum(found.values()) - 1) < 1e-3
+    else:
+        assert isinstance(found, list)
