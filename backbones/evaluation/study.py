@@ -48,7 +48,7 @@ class Run:
         return osp.splitext(osp.basename(self.config))[0] + ('_scratch' if scratch_of_pretrained else '')
 
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))  # the checkout, above backbones/evaluation/
 
 
 def _init_checkpoint(config: str) -> str:
