@@ -11,7 +11,7 @@ paper reprints). `None` marks a figure no source gives. `released` is a publishe
 of the row (None where there is none): the official repository's for ConvNeXt; mmdet's and
 mmseg's model zoos for Swin where they hold the row (their retrainings: mmseg's UperNet
 Swin-T/S/B score 44.41 / 47.72 / 47.99 single-scale against Swin's 44.51 / 47.64 / 48.13),
-else the Swin repository's (its names converted on loading, backbones/runner.revise_state);
+else the Swin repository's (its names converted on loading, backbones/engine/runner.revise_state);
 the ResNeXt rows' recipe (the Swin paper's) was never released. `vs` is the row a ConvNeXt
 row is compared with at the same size, `group` the block of the table it sits in.
 """
