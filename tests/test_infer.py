@@ -23,9 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
                                     'imagenet/convnext-t_in1k-224'])
 def test_infer_runs_on_the_papers_configs(config, tmp_path):
     cfg = Config.fromfile(ROOT / f'configs/{config}.py')
-    cfg.model.get('backbone', {}).pop('init_cfg', None)
-    if cfg.model.get('backbone', {}).get('pretrained') is True:  # timm's: no download here
-        cfg.model.backbone.pretrained = False
     torch.save({'state_dict': build_model(cfg).state_dict()}, tmp_path / 'model.pth')
     image = np.random.default_rng(0).integers(0, 255, (96, 128, 3), dtype=np.uint8)
     mmcv.imwrite(image, str(tmp_path / 'images' / 'a.jpg'))

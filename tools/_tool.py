@@ -2,7 +2,7 @@
 warnings that a user of the tools cannot act on (mmengine, mmdet and mmseg import
 pkg_resources, and warn about their own APIs they call themselves); only the tools filter
 them, importing `backbones` filters nothing. Then the arguments every config-running tool
-takes (`tool_parser`) and their application to a config (`config_from_args`).
+takes (`tool_parser`) and their application to a config (`read_config`, `config_from_args`).
 """
 import argparse
 import os
@@ -44,16 +44,23 @@ def tool_parser(description: str, *, default_configs: list[str] | None = None
     return parser
 
 
+def read_config(config: str, cfg_options: dict) -> Config:
+    """The config file with --cfg-options merged in; top-level keys that nothing reads (in
+    the file or among the options) are refused (`check_keys`)."""
+    cfg = Config.fromfile(config)
+    file_keys = set(cfg.keys())
+    cfg.merge_from_dict(cfg_options)
+    check_keys(cfg, config, [k.split('.')[0] for k in cfg_options if
+                             k.split('.')[0] not in file_keys])
+    return cfg
+
+
 def config_from_args(args: argparse.Namespace, config: str | None = None) -> Config:
     """Read `config` (default: args.config) and apply the shared arguments (`tool_parser`)."""
     if args.unsafe_load:  # every torch.load inside MMEngine then unpickles everything
         os.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'
     config = config or args.config
-    cfg = Config.fromfile(config)
-    file_keys = set(cfg.keys())
-    cfg.merge_from_dict(args.cfg_options)
-    check_keys(cfg, config, [k.split('.')[0] for k in args.cfg_options if
-                             k.split('.')[0] not in file_keys])
+    cfg = read_config(config, args.cfg_options)
     cfg.launcher = args.launcher
     if getattr(args, 'tensorboard', False):
         add_tensorboard(cfg)

@@ -44,7 +44,6 @@ def check_paper(stems: list[str]) -> None:
         path = next(Path(__file__).resolve().parents[1].glob(f'configs/*/{stem}.py'))
         print(f'[{i}/{len(stems)}] counting {stem} ...', file=sys.stderr, flush=True)
         cfg = Config.fromfile(path)
-        cfg.model.get('backbone', {}).pop('init_cfg', None)
         with contextlib.redirect_stdout(sys.stderr):
             got = count(cfg, *row['shape'])
         ratios = [got[k] / row[k] for k in ('params_m', 'gflops') if row[k] is not None]

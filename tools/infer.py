@@ -10,18 +10,17 @@ DIR/<name>.json the prediction (detections above --score-thr, a segmentation's p
 per class, or the top-5 classes). DIR defaults to work_dirs/infer/<config name>.
 """
 import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
+from _tool import read_config
 import argparse
-import json
 import os
 import os.path as osp
 import time
 
 import mmcv
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
-from backbones.weights.io import read_checkpoint
-from backbones.engine.config import check_keys
+from backbones.weights.io import read_checkpoint, save_json
 from backbones.evaluation.flops import build_model
 from backbones.evaluation.pictures import SCORE_THR, dataset_meta, draw, image_files, predict, summary
 from backbones.engine.runner import load_weights
@@ -38,16 +37,10 @@ def main() -> None:
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
     args = parser.parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
-    check_keys(cfg, args.config, [k.split('.')[0] for k in args.cfg_options])
+    cfg = read_config(args.config, args.cfg_options)
     out = args.out or osp.join('work_dirs', 'infer', osp.splitext(osp.basename(args.config))[0])
     images = image_files(args.images, osp.join(out, 'inputs'))
-    backbone = cfg.model.get('backbone', {})  # every weight comes from CHECKPOINT:
-    backbone.pop('init_cfg', None)
-    if backbone.get('pretrained') is True:  # nor timm's own download (TIMMBackbone)
-        backbone.pretrained = False
-    model = build_model(cfg)
+    model = build_model(cfg)  # random weights, nothing fetched: every weight comes from CHECKPOINT
     # a classifier reads the file as a release: its class names come from a second read
     meta = dataset_meta(cfg, load_weights(model, args.checkpoint) or read_checkpoint(args.checkpoint))
     model.to(args.device)
@@ -58,8 +51,7 @@ def main() -> None:
         stem = osp.join(out, osp.splitext(osp.basename(path))[0])
         draw(cfg.get('default_scope'), meta, mmcv.imread(path, channel_order='rgb'), sample,
              stem + '.png', score_thr=args.score_thr)
-        with open(stem + '.json', 'w') as f:
-            json.dump(summary(sample, meta, args.score_thr), f, indent=1)
+        save_json(summary(sample, meta, args.score_thr), stem + '.json')
         print(f'[{i}/{len(images)}] {path} -> {stem}.png ({time.time() - start:.0f} s)', flush=True)
 
 

@@ -55,7 +55,6 @@ def row(work_dir: str, flops: bool) -> tuple[list[str], str, dict]:
             for c, v in zip(COLUMNS, ours)]
     paper = PAPER.get(stem, {})
     shape = paper.get('shape') or paper_shape(cfg)
-    cfg.model.backbone.pop('init_cfg', None)  # counting needs no weights
     if flops:
         print(f'counting the FLOPs of {stem} at {shape[0]}x{shape[1]} ...', file=sys.stderr,
               flush=True)

@@ -21,7 +21,6 @@
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -32,7 +31,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner as MMEngineRunner
 
 from ..models.base import DenseBackbone
-from ..weights.io import check_complete, load_pretrained, read_checkpoint
+from ..weights.io import check_complete, load_pretrained, read_checkpoint, save_json
 from ..registry import HOOKS, RUNNERS
 
 
@@ -111,10 +110,7 @@ class Runner(MMEngineRunner):
                           tta=str(self.cfg.model.get('type', '')).endswith('TTAModel'),
                           metrics={k: float(v) for k, v in metrics.items()
                                    if isinstance(v, (int, float)) or getattr(v, 'ndim', 1) == 0})
-            path = osp.join(self.log_dir, 'test_result.json')
-            with open(path + '.tmp', 'w') as f:
-                json.dump(record, f, indent=1)
-            os.replace(path + '.tmp', path)
+            save_json(record, osp.join(self.log_dir, 'test_result.json'))
         return metrics
 
     def train(self):

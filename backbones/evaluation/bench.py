@@ -90,7 +90,6 @@ def _whole(name: str) -> tuple[torch.nn.Module, list]:
     config, overrides = WHOLE[name]
     cfg = Config.fromfile(config)
     cfg.merge_from_dict(overrides)
-    cfg.model.backbone.pop('init_cfg', None)
     model = build_model(cfg)
     h, w = WHOLE_SHAPES[cfg.default_scope]
     meta = dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w), batch_input_shape=(h, w),

@@ -57,7 +57,13 @@ class _SegmentorTrace(nn.Module):
 
 
 def build_model(cfg: Config) -> nn.Module:
-    """The config's model, on the CPU, in eval mode, in the config's registry scope."""
+    """The config's model with random weights, on the CPU, in eval mode, in the config's
+    registry scope. Nothing is read or downloaded: the backbone's `init_cfg` is dropped, and
+    a timm backbone's `pretrained=True` (its own download, mmpretrain.TIMMBackbone) is off."""
+    backbone = cfg.model.get('backbone') or {}
+    backbone.pop('init_cfg', None)
+    if backbone.get('pretrained') is True:
+        backbone.pretrained = False
     cfg = prepare(cfg)
     scope = cfg.get('default_scope', 'backbones')
     with DefaultScope.overwrite_default_scope(scope):

@@ -26,6 +26,12 @@ SCORE_THR = 0.3
 MIN_SIDE = 512
 
 
+def _class_name(meta: dict, index: int) -> str:
+    """Class `index`'s name in the dataset's metainfo, else the index itself."""
+    names = meta.get('classes') or ()
+    return names[index] if index < len(names) else str(index)
+
+
 def _enlarge(t: torch.Tensor, zoom: int) -> torch.Tensor:
     return t.repeat_interleave(zoom, -2).repeat_interleave(zoom, -1)
 
@@ -72,10 +78,9 @@ def draw(scope: str, meta: dict, image: np.ndarray, sample, out_file: str, *,
                                   draw_gt='gt_sem_seg' in sample)
     else:  # a classifier: its top classes, written on the image
         from mmengine.visualization import Visualizer
-        names = meta.get('classes') or []
         probs = torch.as_tensor(sample).float()
         top = probs.topk(min(3, probs.numel()))
-        text = '\n'.join(f'{names[i] if i < len(names) else i}: {p:.2f}'
+        text = '\n'.join(f'{_class_name(meta, i)}: {p:.2f}'
                          for p, i in zip(top.values.tolist(), top.indices.tolist()))
         visualizer = Visualizer.get_instance('backbones_pictures_cls')
         visualizer.set_image(image)
@@ -182,18 +187,17 @@ def image_files(inputs: list[str], download_dir: str) -> list[str]:
 def summary(sample, meta: dict, score_thr: float = SCORE_THR):
     """A prediction as JSON data: detections above the threshold (class, score, box x1 y1 x2
     y2), a segmentation's share of pixels per class, or a classifier's top 5."""
-    names = list(meta.get('classes') or [])
-    name = lambda i: names[i] if i < len(names) else str(i)  # noqa: E731
     if hasattr(sample, 'pred_instances'):
         pred = sample.pred_instances
         keep = pred.scores >= score_thr
-        return [dict(label=name(int(c)), score=round(float(s), 4),
+        return [dict(label=_class_name(meta, int(c)), score=round(float(s), 4),
                      bbox=[round(float(v), 1) for v in b])
                 for c, s, b in zip(pred.labels[keep], pred.scores[keep], pred.bboxes[keep])]
     if hasattr(sample, 'pred_sem_seg'):
         labels, counts = sample.pred_sem_seg.data.unique(return_counts=True)
-        return {name(int(c)): round(float(n) / float(counts.sum()), 4) for c, n in zip(labels, counts)}
+        return {_class_name(meta, int(c)): round(float(n) / float(counts.sum()), 4)
+                for c, n in zip(labels, counts)}
     probs = torch.as_tensor(sample).float()
     top = probs.topk(min(5, probs.numel()))
-    return [dict(label=name(int(i)), score=round(float(p), 4))
+    return [dict(label=_class_name(meta, int(i)), score=round(float(p), 4))
             for p, i in zip(top.values, top.indices)]

@@ -8,10 +8,24 @@ import json
 import os.path as osp
 from glob import glob
 
-from .study import EVAL_KEYS, latest_metrics
-
+EVAL_KEYS = ('coco/bbox_mAP', 'coco/segm_mAP', 'mIoU', 'cls/top1')
 # The metric a curve shows per task, and its scale to percent.
 CURVE_METRIC = (('coco/bbox_mAP', 'box AP', 100), ('mIoU', 'mIoU', 1), ('cls/top1', 'top-1', 1))
+
+
+def _logged(work_dir: str, name: str = '*.json'):
+    """Every record MMEngine logged in the work dir's runs (<run>/vis_data/<name>, one JSON
+    object a line), oldest run first."""
+    for path in sorted(glob(osp.join(work_dir, '*', 'vis_data', name))):
+        with open(path) as f:
+            yield from (json.loads(line) for line in f)
+
+
+def latest_metrics(work_dir: str) -> dict:
+    """The last logged record holding an evaluation metric, from every run in the work dir
+    (training's validations and tools/test.py's), or {}."""
+    return next((r for r in reversed(list(_logged(work_dir)))
+                 if any(key in r for key in EVAL_KEYS)), {})
 
 
 def test_results(work_dir: str) -> list[dict]:
@@ -45,17 +59,14 @@ def curves(work_dir: str) -> tuple[list[tuple[int, float]], list[tuple[int, floa
     in the work dir, in run order (a resumed run continues the curve). Epoch-based runs log
     their metrics by epoch: each is placed at its epoch's last logged iteration."""
     loss, evals, name, epoch_end = [], [], '', {}
-    for path in sorted(glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
-        with open(path) as f:
-            for line in f:
-                record = json.loads(line)
-                if 'loss' in record:
-                    loss.append((record['step'], record['loss']))
-                    if 'epoch' in record:
-                        epoch_end[record['epoch']] = record['step']
-                elif any(k in record for k in EVAL_KEYS):
-                    key, name, scale = next(m for m in CURVE_METRIC if m[0] in record)
-                    evals.append((record['step'], scale * record[key]))
+    for record in _logged(work_dir, 'scalars.json'):
+        if 'loss' in record:
+            loss.append((record['step'], record['loss']))
+            if 'epoch' in record:
+                epoch_end[record['epoch']] = record['step']
+        elif any(k in record for k in EVAL_KEYS):
+            key, name, scale = next(m for m in CURVE_METRIC if m[0] in record)
+            evals.append((record['step'], scale * record[key]))
     metric = [(epoch_end.get(step, step) if epoch_end else step, v) for step, v in evals]
     return loss, metric, name
 

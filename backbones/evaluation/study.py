@@ -25,7 +25,9 @@ import time
 from dataclasses import dataclass
 from glob import glob
 
+from ..weights.io import save_json
 from .paper import PAPER
+from .results import latest_metrics
 
 METRICS = {'detection': (('box AP', 'coco/bbox_mAP', 100), ('mask AP', 'coco/segm_mAP', 100)),
            'segmentation': (('mIoU', 'mIoU', 1),), 'pretraining': (('top-1', 'cls/top1', 1),)}
@@ -149,16 +151,8 @@ def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
         save_prediction(runner, picture)
         result['picture'] = picture
     result['seconds'] = round(time.time() - start, 1)
-    _write_json(result, osp.join(out_dir, 'result.json'))
+    save_json(result, osp.join(out_dir, 'result.json'))
     return result
-
-
-def _write_json(obj, path: str) -> None:
-    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    tmp = f'{path}.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(obj, f, indent=1)
-    os.replace(tmp, path)
 
 
 def finished(run: Run, out_dir: str, max_iters: int | None) -> dict | None:
@@ -261,20 +255,6 @@ def schedule(runs: list[Run], root: str, *, jobs: int = 2, redo: bool = False,
 
 
 # -- results --------------------------------------------------------------------------------
-EVAL_KEYS = ('coco/bbox_mAP', 'coco/segm_mAP', 'mIoU', 'cls/top1')
-
-
-def latest_metrics(out_dir: str) -> dict:
-    """The last logged line holding an evaluation metric, from every run in the work dir
-    (MMEngine's vis_data/scalars.json of training and of tools/test.py, oldest first)."""
-    found = {}
-    for path in sorted(glob(osp.join(out_dir, '*', 'vis_data', '*.json'))):
-        with open(path) as f:
-            for line in f:
-                record = json.loads(line)
-                if any(key in record for key in EVAL_KEYS):
-                    found = record
-    return found
 def summary(run: Run, metrics: dict) -> str:
     return ', '.join(f'{name} {scale * metrics[key]:.1f}' for name, key, scale
                      in METRICS[run.task] if key in metrics)
@@ -350,7 +330,7 @@ def write_results(results: dict[Run, dict], root: str, *, title: str,
                   paper: bool = False) -> str:
     """results.json, results.md and results.png in `root`; returns the Markdown table."""
     table = rows(results)
-    _write_json(table, osp.join(root, 'results.json'))
+    save_json(table, osp.join(root, 'results.json'))
     text = markdown(results, paper=paper)
     with open(osp.join(root, 'results.md'), 'w') as f:
         f.write(text)

@@ -69,6 +69,17 @@ class DenseBackbone(BaseModule):
     def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         raise NotImplementedError
 
+    def _stage_outputs(self, x: torch.Tensor, downsamples: nn.ModuleList, stages: nn.ModuleList,
+                       norms: nn.ModuleDict) -> tuple[torch.Tensor, ...]:
+        """Each stage after its downsampling layer; the outputs in `out_indices`, through
+        their own LayerNorm where `norms` has one (ConvNeXt's and RoadmapNet's forward)."""
+        outs = []
+        for i, (downsample, stage) in enumerate(zip(downsamples, stages)):
+            x = stage(downsample(x))
+            if i in self.out_indices:
+                outs.append(norms[str(i)](x) if norms else x)
+        return tuple(outs)
+
     # -- freezing ------------------------------------------------------------------------
     def _frozen_modules(self) -> list[nn.Module]:
         """frozen_stages: -1 nothing, 0 the stem, k the stem and stages 1..k (mmdet's rule)."""

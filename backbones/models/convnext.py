@@ -147,12 +147,8 @@ class ConvNeXt(DenseBackbone):
         return tuple(arch['depths']), tuple(arch['channels'])
 
     def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        outs = []
-        for i, (downsample, stage) in enumerate(zip(self.downsample_layers, self.stages)):
-            x = stage(downsample(x))
-            if i in self.out_indices:
-                outs.append(self.out_norms[str(i)](x) if self.out_norms else x)
-        return tuple(outs)
+        # downsample_layers[0] is the stem: stage i runs after downsample_layers[i]
+        return self._stage_outputs(x, self.downsample_layers, self.stages, self.out_norms)
 
     def _stage_modules(self, index: int) -> list[nn.Module]:
         if index == -1:

@@ -156,12 +156,7 @@ class RoadmapNet(DenseBackbone):
         self._freeze()
 
     def _forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        x, outs = self.stem(x), []
-        for i, (downsample, stage) in enumerate(zip(self.downsamples, self.stages)):
-            x = stage(downsample(x))
-            if i in self.out_indices:
-                outs.append(self.out_norms[str(i)](x) if self.out_norms else x)
-        return tuple(outs)
+        return self._stage_outputs(self.stem(x), self.downsamples, self.stages, self.out_norms)
 
     def _stage_modules(self, index: int) -> list[nn.Module]:
         if index == -1:

@@ -1,4 +1,5 @@
-"""Reading checkpoints safely, checking them against a model, and writing them atomically.
+"""Reading checkpoints safely, checking them against a model, and writing them (and the
+JSON results beside them) atomically.
 
 Loading is weights-only by default (torch's own default since 2.6): a checkpoint from the
 internet cannot run pickled code. `weights_only=False` is the explicit opt-out for trusted
@@ -6,6 +7,7 @@ files. Names (paths, URLs, hub names) are resolved by `hub.local_checkpoint`.
 """
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import tempfile
@@ -153,20 +155,30 @@ def load_pretrained(model: torch.nn.Module, path: str | os.PathLike, *,
     return report
 
 
-def save_atomic(obj: object, path: str | os.PathLike) -> None:
-    """torch.save to a temporary file beside `path`, then rename: never a half-written file."""
+def _write_atomic(path: str | os.PathLike, write: Callable, mode: str) -> None:
+    """`write(f)` into a temporary file beside `path`, then rename: never a half-written file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(obj, f)
+        with os.fdopen(fd, mode) as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def save_atomic(obj: object, path: str | os.PathLike) -> None:
+    """torch.save to `path`, atomically (`_write_atomic`)."""
+    _write_atomic(path, lambda f: torch.save(obj, f), 'wb')
+
+
+def save_json(obj: object, path: str | os.PathLike) -> None:
+    """JSON (results, predictions) to `path`, atomically (`_write_atomic`)."""
+    _write_atomic(path, lambda f: json.dump(obj, f, indent=1), 'w')
 
 
 def allow_own_checkpoints() -> None:
