@@ -6,10 +6,12 @@
 Layers, each importing only those above it:
     registry     the `backbones` scope's registries
     weights      checkpoint files: naming, fetching, safe reading, checking, atomic writing
-    models       DenseBackbone, ConvNeXt, ResNet, RoadmapNet, classifiers, release conversion
+    models       DenseBackbone, ConvNeXt, ResNet, RoadmapNet, classifiers, release conversion,
+                 detectors / segmentors wired to their backbone's channels
     data         checked datasets, transforms, the demo sets
     engine       config preparation, the Runner and its hooks, the optimizer constructor
-    evaluation   metrics, pictures, results, FLOPs, the paper's figures, benchmarks, the study
+    evaluation   metrics, pictures, results, FLOPs, the paper's figures
+    experiments  the transfer study (demo and paper scale) and the speed benchmarks
 """
 from .registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 from .weights import CheckpointError, allow_own_checkpoints, load_pretrained, read_state_dict, save_atomic

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from backbones.evaluation.bench_train import TRAIN, fake_batch
+from backbones.experiments.bench_train import TRAIN, fake_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,7 @@ def test_fake_batch_holds_boxes_inside_the_image_and_masks_under_them():
 
 
 def test_training_step_child_reports_its_figures():
-    run = subprocess.run([sys.executable, '-m', 'backbones.evaluation.bench_train', '_train',
+    run = subprocess.run([sys.executable, '-m', 'backbones.experiments.bench_train', '_train',
                           'UperNet ResNet-50', '2', '128', '128', 'eager', '1'],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]

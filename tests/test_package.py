@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / 'backbones'
-LAYERS = ['registry', 'weights', 'models', 'data', 'engine', 'evaluation']
+LAYERS = ['registry', 'weights', 'models', 'data', 'engine', 'evaluation', 'experiments']
 
 
 def _layer_of(path: Path) -> str:

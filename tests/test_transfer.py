@@ -3,6 +3,7 @@ the release's format and come back through the fine-tuning configs' init_cfg, an
 experiment (tools/study.py) runs end to end."""
 import json
 import os
+import os.path as osp
 import subprocess
 import sys
 from pathlib import Path
@@ -132,7 +133,7 @@ def test_fine_tuning_starts_from_every_pretrained_tensor(tmp_path, pretraining, 
     exported pretraining weights; only the dense per-output norms are new."""
     from backbones.engine.config import prepare
     from backbones.engine.runner import Runner
-    from backbones.evaluation.study import _init_checkpoint
+    from backbones.experiments.study import _init_checkpoint
     pre_cfg = Config.fromfile(DEMO / f'{pretraining}.py')
     init_default_scope('backbones')
     classifier = ImageClassifier(**{k: v for k, v in pre_cfg.model.items() if k != 'type'})
@@ -184,31 +185,44 @@ def test_study_end_to_end_short(tmp_path):
     assert json.loads((study / 'results.json').read_text()) == rows
 
 
-def test_paper_scale_plan_commands_and_collected_table(tmp_path):
+def test_paper_scale_plan_commands_and_collected_table(tmp_path, monkeypatch):
     """The same eight runs at the paper's scale: official weights by default, scratch runs
-    with nothing frozen; their work dirs (as a cluster leaves them) become the table and
-    figure, the paper's figures beside."""
-    from backbones.evaluation import study
+    with nothing frozen; the printed commands run as printed (each parsed by tools/train.py's
+    own parser, from the checkout, their options reaching the config); their work dirs (as a
+    cluster leaves them) become the table and figure, the paper's figures beside."""
+    import shlex
+    from backbones.experiments import study
+    sys.path.insert(0, str(ROOT / 'tools'))
+    import train
+    from _tool import config_from_args
     runs = study.paper_plan()
     assert len(runs) == 8 and len({r.name for r in runs}) == 8
-    for run in runs:
-        cfg = Config.fromfile(run.config)
-        cfg.merge_from_dict(dict(run.cfg_options))
-        init = cfg.model.backbone.get('init_cfg')
-        if run.init == 'scratch':
-            assert init is None and cfg.model.backbone.get('frozen_stages', -1) == -1
-            assert not cfg.model.backbone.get('norm_eval', False)
-        else:
-            assert init['checkpoint'] in ('torchvision://resnet50',
-                                          'https://dl.fbaipublicfiles.com/convnext/convnext_tiny_1k_224.pth')
     other = study.paper_plan({'ConvNeXt-T': 'my_convnext.pth'})
-    assert dict(other[0].cfg_options)['model.backbone.init_cfg']['checkpoint'] == 'my_convnext.pth'
+    assert dict(other[0].cfg_options)['model.backbone.init_cfg.checkpoint'] == 'my_convnext.pth'
     run = subprocess.run([sys.executable, str(ROOT / 'tools/study.py'), '--scale', 'paper',
-                          '--out', str(tmp_path)], capture_output=True, text=True, timeout=300,
-                         env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT)
+                          '--out', 'work_dirs/study_paper', '--pretrained',
+                          'ResNet-50=my weights/r50.pth'], capture_output=True, text=True,
+                         timeout=300, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT)
     commands = [line for line in run.stdout.splitlines() if line.startswith('tools/dist_train.sh')]
-    assert run.returncode == 0 and len(commands) == 8
-    assert sum("model.backbone.init_cfg=None" in c for c in commands) == 4
+    assert run.returncode == 0 and len(commands) == 8, run.stderr
+    monkeypatch.chdir(ROOT)  # printed paths are the checkout's: run from there
+    for command, r in zip(commands, study.paper_plan({'ResNet-50': 'my weights/r50.pth'})):
+        argv = shlex.split(command)
+        config, gpus, rest = argv[1], argv[2], argv[3:]
+        assert not osp.isabs(config) and osp.isfile(config) and gpus == '8'
+        args = train.parser().parse_args([config, '--launcher', 'pytorch', *rest])
+        cfg = config_from_args(args)
+        assert cfg.work_dir == f'work_dirs/study_paper/{r.name}'
+        init = cfg.model.backbone.get('init_cfg')
+        if r.init == 'scratch':
+            assert init is None and cfg.model.backbone.get('frozen_stages', -1) == -1
+            assert cfg.model.backbone.get('norm_eval', False) is False
+        elif r.backbone == 'ResNet-50':
+            assert init == dict(type='Pretrained', checkpoint='my weights/r50.pth')
+        else:
+            assert init['checkpoint'] == ('https://dl.fbaipublicfiles.com/convnext/'
+                                          'convnext_tiny_1k_224.pth')
+    assert sum(r.init == 'scratch' for r in runs) == 4
     for k, r in enumerate(runs):  # what the cluster leaves: MMEngine's scalars of a test run
         logs = tmp_path / r.name / '20261123_000000' / 'vis_data'
         logs.mkdir(parents=True)

@@ -8,14 +8,14 @@
 
 Prints milliseconds per call (median of repeats), images/s, peak memory and ratios (>1.0
 means ours is faster), each side measured in the same run. Inference in fp32; training steps
-with AMP on CUDA, fp32 on the CPU. The measurements live in backbones/evaluation/bench.py and bench_train.py.
+with AMP on CUDA, fp32 on the CPU. The measurements live in backbones/experiments/bench.py and bench_train.py.
 """
 import argparse
 
 import _tool  # noqa: F401  (first: hides third-party deprecation warnings)
 import torch
 
-from backbones.evaluation import bench, bench_train
+from backbones.experiments import bench, bench_train
 
 TRAIN_VARIANTS = ('eager', 'channels_last', 'compile', 'compile+channels_last')
 

@@ -9,7 +9,8 @@ model's parameters and FLOPs (backbones/evaluation/flops.py, at the paper's inpu
 figure stands in brackets beside each. `--plot` draws every run's loss and metric curves. Rows come in the paper's order: by task, then size group (T, S, B,
 IN-22K), each ConvNeXt row after the row it is compared with. A second table gives the
 paper's comparisons: its delta beside the measured one where both runs exist. Prints
-Markdown; `--out` also writes it to a file.
+Markdown; `--out` also writes it to a file. Where two work dirs hold one config, each row's
+config cell names its work dir (the shortest tail of its path that tells them apart).
 """
 import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
@@ -33,8 +34,21 @@ def describe(cfg: Config) -> tuple[str, str]:
     name = bb.type.split('.')[-1]
     detail = bb.get('arch') or bb.get('depth') or bb.get('step') or ''
     method = {'EncoderDecoder': 'UperNet', 'CascadeRCNN': 'Cascade Mask R-CNN',
-              'MaskRCNN': 'Mask R-CNN', 'backbones.ImageClassifier': 'ImageNet trunk'}
-    return f'{name}-{detail}'.rstrip('-'), method.get(cfg.model.type, cfg.model.type)
+              'MaskRCNN': 'Mask R-CNN', 'ImageClassifier': 'ImageNet trunk'}
+    kind = cfg.model.type.split('.')[-1]  # backbones.MaskRCNN is mmdet's MaskRCNN
+    return f'{name}-{detail}'.rstrip('-'), method.get(kind, kind)
+
+
+def short_names(paths: list[str]) -> list[str]:
+    """For each path, its shortest tail of folders that no other path ends with."""
+    parts = [osp.normpath(osp.abspath(p)).split(osp.sep) for p in paths]
+    names = []
+    for mine in parts:
+        for n in range(1, len(mine) + 1):
+            if all(other[-n:] != mine[-n:] for other in parts if other is not mine):
+                break
+        names.append('/'.join(mine[-n:]))
+    return names
 
 
 def row(work_dir: str, flops: bool) -> tuple[list[str], str, dict]:
@@ -93,6 +107,11 @@ def main() -> None:
     for i, work_dir in enumerate(args.work_dirs, 1):
         print(f'[{i}/{len(args.work_dirs)}] {work_dir}', file=sys.stderr, flush=True)
         results.append(row(work_dir, not args.no_flops))
+    # Two runs of one config: the config cell also names each one's work dir.
+    stems = [stem for _, stem, _ in results]
+    shared = [i for i, stem in enumerate(stems) if stems.count(stem) > 1]
+    for i, name in zip(shared, short_names([args.work_dirs[i] for i in shared])):
+        results[i][0][-1] += f' ({name})'
     results.sort(key=lambda r: paper_order(r[1]))
     lines += ['| ' + ' | '.join(cells) + ' |' for cells, _, _ in results]
     text = '\n'.join(lines) + '\n'

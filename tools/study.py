@@ -2,6 +2,7 @@
 
     python tools/study.py                 # the demo scale (make demo): about 30 CPU minutes
     python tools/study.py --redo          # run everything again instead of reusing runs
+    python tools/study.py --data          # only write the demo data sets (under data/)
     python tools/study.py --scale paper   # print the cluster commands of the paper's scale
     python tools/study.py --scale paper --collect [--out DIR]   # their work dirs -> table
 
@@ -14,10 +15,10 @@ Paper: the same eight fine-tuning runs on COCO / ADE20K from the official weight
 """
 import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
-import json
+import shlex
 import os.path as osp
 
-from backbones.evaluation import study
+from backbones.experiments import study
 from backbones.data.demo import make_ade_shapes, make_cls_shapes, make_coco_shapes
 
 DEMO_DATA = (('data/demo_cls_shapes', make_cls_shapes), ('data/demo_shapes', make_coco_shapes),
@@ -29,6 +30,10 @@ def demo(args) -> None:
         if not osp.isdir(root):
             print(f'[study] writing the demo data set {root}', flush=True)
             make(root)
+        elif args.data:
+            print(f'[study] {root} is there already (delete it to write it again)', flush=True)
+    if args.data:
+        return
     results = study.schedule(study.demo_plan(), args.out, jobs=args.jobs,
                              redo=args.redo, max_iters=args.max_iters)
     for run, result in results.items():
@@ -50,10 +55,7 @@ def paper(args) -> None:
     runs = study.paper_plan(pretrained)
     if not args.collect:
         for run in runs:
-            opts = ' '.join(f'{k}={json.dumps(v) if isinstance(v, dict) else v}'
-                            for k, v in run.cfg_options)
-            print(f'tools/dist_train.sh {run.config} 8 --work-dir {study.work_dir(run, args.out)}'
-                  + (f" --cfg-options '{opts}'" if opts else ''))
+            print(' '.join(map(shlex.quote, study.paper_command(run, args.out))))
         print(f'# then: python tools/study.py --scale paper --collect --out {args.out}')
         return
     results = study.collect(runs, args.out)
@@ -71,6 +73,8 @@ def main() -> None:
                         help='runs at a time, the cores shared between them (demo)')
     parser.add_argument('--redo', action='store_true', help='rerun finished runs too')
     parser.add_argument('--max-iters', type=int, help='shorten every run (a quick check)')
+    parser.add_argument('--data', action='store_true',
+                        help='demo: write the demo data sets (where missing) and stop')
     parser.add_argument('--collect', action='store_true', help='paper: read the work dirs')
     parser.add_argument('--pretrained', nargs='*', default=[], metavar='BACKBONE=CKPT',
                         help='paper: other pretrained weights than the configs\' official ones')

@@ -1,14 +1,15 @@
 """Evaluate a checkpoint: COCO box/mask AP for detectors, mIoU/mAcc/aAcc for segmentors.
 
-    python tools/test.py CONFIG CHECKPOINT [--tta] [--show-dir DIR] [--work-dir DIR]
-                         [--tensorboard] [--cfg-options ...]
+    python tools/test.py CONFIG CHECKPOINT [--tta] [--show-dir DIR] [--out FILE.pkl]
+                         [--work-dir DIR] [--tensorboard] [--cfg-options ...]
 
 The metrics are logged and written to work_dir/<timestamp>/test_result.json (with the
-checkpoint and whether --tta was on), where tools/report.py finds them.
+checkpoint and whether --tta was on), where tools/report.py finds them. --out writes every
+prediction to a pickle as mmdet's test.py does (what its analysis tools read).
 """
 import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 from _tool import config_from_args, tool_parser
-from backbones.engine.config import prepare, use_tta
+from backbones.engine.config import use_tta
 from backbones.engine.runner import Runner
 
 
@@ -21,14 +22,24 @@ def main() -> None:
     parser.add_argument('--show-dir', metavar='DIR',
                         help='draw the prediction of every evaluated image into DIR as '
                         '<image>.png (a relative DIR lies in work_dir/<timestamp>/, as with mmdet)')
+    parser.add_argument('--show-score-thr', type=float, default=0.3, metavar='SCORE',
+                        help='--show-dir: detections drawn from this score (default 0.3)')
+    parser.add_argument('--out', metavar='FILE.pkl',
+                        help="every prediction in a pickle file (mmdet's test.py --out format)")
     args = parser.parse_args()
+    if args.out and not args.out.endswith(('.pkl', '.pickle')):
+        parser.error(f'--out {args.out}: the predictions file must end in .pkl or .pickle')
     cfg = config_from_args(args)
     if args.show_dir:
-        cfg.custom_hooks = [*cfg.get('custom_hooks', []),
-                            dict(type='backbones.ShowPredictionsHook', out_dir=args.show_dir)]
+        cfg.custom_hooks = [*cfg.get('custom_hooks', []), dict(
+            type='backbones.ShowPredictionsHook', out_dir=args.show_dir,
+            score_thr=args.show_score_thr)]
+    if args.out:
+        metrics = cfg.test_evaluator
+        dump = dict(type='mmdet.DumpDetResults' if cfg.get('default_scope') == 'mmdet'
+                    else 'DumpResults', out_file_path=args.out)
+        cfg.test_evaluator = [*(metrics if isinstance(metrics, list) else [metrics]), dump]
     cfg.load_from = args.checkpoint
-    cfg.load_parts = None  # evaluation: every tensor of the model comes from the file
-    cfg = prepare(cfg)
     Runner.from_cfg(use_tta(cfg, args.config) if args.tta else cfg).test()
 
 

@@ -126,7 +126,14 @@ class CheckedADE20KDataset(_CheckedSegData, ADE20KDataset):
 @TRANSFORMS.register_module()
 class LoadSegAnnotations(LoadAnnotations):
     """mmseg's LoadAnnotations, then: the label must have its image's size and hold only
-    class ids (or 255, ignore); otherwise an error names the file and the offending values."""
+    class ids (or 255, ignore); otherwise an error names the file and the offending values.
+    An image without a label (`seg_map_path` unset: inference, mmseg's `inference_model` and
+    `MMSegInferencer` on a config whose test pipeline holds this step) passes unchanged."""
+
+    def transform(self, results: dict) -> dict:
+        if results.get('seg_map_path') is None:
+            return results
+        return super().transform(results)
 
     def _load_seg_map(self, results: dict) -> None:
         super()._load_seg_map(results)

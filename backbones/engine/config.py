@@ -1,9 +1,10 @@
-"""Config preparation shared by tools/train.py, tools/test.py and the tests.
+"""Config preparation (`prepare`), run by our Runner's `from_cfg` whichever tool starts it.
 
-- Necks and heads take their `in_channels` from the backbone (ours declare them and are built
-  on the 'meta' device, so no memory or time is spent; another library's backbone is built
-  and run once on a small input): left as None they are filled in; given and wrong, they
-  are an error that says what to write.
+- Necks and heads take their `in_channels` from the backbone (backbones.models.wiring, which
+  our model types also run when any tool builds them): left as None they are filled in;
+  given and wrong, they are an error that says what to write.
+- Heads' `num_classes` follow the dataset's classes: None is filled in, a written count that
+  disagrees is an error naming both counts and the fields to change (before anything loads).
 - On a machine without CUDA: SyncBN becomes BN, AMP becomes plain fp32 (MMEngine's
   AmpOptimWrapper needs CUDA) and distributed runs (torchrun) use the gloo backend and a
   CPU DistributedDataParallel.
@@ -21,122 +22,108 @@ import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.logging import print_log
 from mmengine.model import MMDistributedDataParallel
-from mmengine.registry import MODELS, DefaultScope
+from mmengine.registry import DATASETS, DefaultScope
 from mmengine.runner import Runner as MMEngineRunner
 
 from .. import data, models  # noqa: F401  (register the backbones.* types)
+from ..models import wiring
 from ..weights.hub import local_checkpoint
 from ..registry import MODEL_WRAPPERS
 
 
-PROBE_SHAPE = (1, 3, 224, 224)  # the trial input for a backbone that declares no outputs
-
-
-def _build_backbone(cfg: Config, device: str) -> torch.nn.Module:
-    backbone_cfg = cfg.model.get('backbone')
-    if backbone_cfg is None:
-        raise KeyError('config has no model.backbone')
-    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')), torch.device(device):
-        try:
-            return MODELS.build(backbone_cfg)
-        except KeyError as e:
-            if 'not in the' not in str(e):
-                raise
-            raise KeyError(f'model.backbone.type={backbone_cfg.get("type")!r} is not a '
-                           'registered backbone: use backbones.ConvNeXt or backbones.ResNet, or '
-                           'another library\'s backbone with its scope (mmdet.SwinTransformer, '
-                           f'mmseg.ResNetV1c, ...) (registry said: {e.args[0]})') from None
-
-
-def _declared(backbone: torch.nn.Module) -> list[int] | None:
-    channels = getattr(backbone, 'out_channels', None)
-    if isinstance(channels, (list, tuple)) and all(isinstance(c, int) for c in channels):
-        return list(channels)
-    return None
-
-
-def backbone_outputs(cfg: Config) -> list[int]:
-    """Channels of the backbone's outputs: as the backbone declares them (built on the 'meta'
-    device, no memory or time spent; ours all declare), else from a real build, else read off
-    one forward pass of a small input (backbones of other libraries mostly declare nothing).
-    Raises TypeError when none of these can tell."""
-    try:
-        channels = _declared(_build_backbone(cfg, 'meta'))
-    except KeyError:
-        raise
-    except Exception:  # noqa: BLE001 - e.g. `.item()` in a constructor (mmdet's Swin)
-        channels = None
-    if channels is not None:
-        return channels
-    kind = cfg.model.backbone.get('type')
-    try:
-        backbone = _build_backbone(cfg, 'cpu')
-    except KeyError:
-        raise
-    except Exception as err:  # noqa: BLE001 - the constructor's own error, passed on as such
-        raise ValueError(f'model.backbone ({kind}) cannot be built: {type(err).__name__}: {err}'
-                         + _stale_keys_hint(err)) from err
-    try:
-        with torch.no_grad():
-            channels = _declared(backbone)
-            if channels is None:
-                backbone.eval()  # (some return None from train(): no chaining)
-                outs = backbone(torch.zeros(PROBE_SHAPE))
-                outs = [outs] if isinstance(outs, torch.Tensor) else list(outs)
-                channels = [int(o.shape[1]) for o in outs]
-    except KeyError:
-        raise
-    except Exception as err:  # noqa: BLE001 - any failure means: we cannot tell
-        raise TypeError(f'model.backbone type {kind!r} declares no out_channels and a trial '
-                        f'forward pass on a {"x".join(map(str, PROBE_SHAPE))} input failed '
-                        f'({type(err).__name__}: {err}): write every neck / head in_channels'
-                        ) from err
-    return channels
-
-
-def _stale_keys_hint(err: Exception) -> str:
-    """A keyword the backbone does not take is often left over from the type it replaced."""
-    import re
-    match = re.search(r"unexpected keyword argument '(\w+)'", str(err))
-    if not match:
-        return ''
-    return (f". '{match[1]}' may be left from the backbone this config had before: when "
-            'changing model.backbone.type on the command line, add model.backbone._delete_=True '
-            'and give every argument of the new backbone')
-
-
 def fit_in_channels(cfg: Config) -> Config:
-    """Fill or check `in_channels` of model.neck (all outputs) and of model.decode_head /
-    model.auxiliary_head (the outputs their `in_index` selects), for any registered backbone
-    (`backbone_outputs`). When its outputs cannot be told, written in_channels are taken as
-    they are."""
-    consumers = []
-    if cfg.model.get('neck'):
-        consumers.append(('model.neck', cfg.model.neck, None))
-    for name in ('decode_head', 'auxiliary_head'):
-        head = cfg.model.get(name)
-        for k, h in enumerate(head if isinstance(head, list) else [head] if head else []):
-            consumers.append((f'model.{name}' + (f'[{k}]' if isinstance(head, list) else ''),
-                              h, h.get('in_index', -1)))
-    if not consumers:  # a classifier: nothing reads the backbone's outputs by channel count
+    """The neck's / heads' `in_channels` filled or checked against the backbone
+    (backbones.models.wiring.fit_in_channels, which our model types also run when built), so
+    that a wrong value fails before anything is loaded and the work dir's config shows them."""
+    wiring.fit_in_channels(model_of(cfg), cfg.get('default_scope'))
+    return cfg
+
+
+def model_of(cfg: Config) -> ConfigDict:
+    """The model's config, inside a test-time-augmentation wrapper where there is one."""
+    model = cfg.model
+    return model.module if str(model.get('type', '')).endswith('TTAModel') else model
+
+
+# Where a model's class counts are written: detectors' box and mask heads (every cascade
+# stage; a one-stage detector's head), segmentors' decode and auxiliary heads. (The RPN head's
+# one class is not the dataset's.)
+CLASS_FIELDS = ('roi_head.bbox_head', 'roi_head.mask_head', 'bbox_head', 'decode_head',
+                'auxiliary_head')
+
+
+def class_heads(model_cfg: dict) -> list[tuple[str, dict]]:
+    """(config path, head config) of every head that predicts the dataset's classes."""
+    heads = []
+    for field in CLASS_FIELDS:
+        node = model_cfg
+        for part in field.split('.'):
+            node = node.get(part) if isinstance(node, dict) else None
+        for k, head in enumerate(node if isinstance(node, list) else [node] if node else []):
+            if isinstance(head, dict) and 'num_classes' in head:
+                heads.append((f'model.{field}' + (f'[{k}]' if isinstance(node, list) else ''),
+                              head))
+    return heads
+
+
+def config_classes(cfg: Config, loader: str) -> tuple | None:
+    """The class names `loader`'s dataset will have, as far as the config tells: its
+    `metainfo.classes`, else its dataset class's (mmdet's CocoDataset: COCO's 80); through
+    wrappers (RepeatDataset, ...). None where the config cannot tell."""
+    dataset = (cfg.get(loader) or {}).get('dataset')
+    while isinstance(dataset, dict) and 'dataset' in dataset and not dataset.get('metainfo'):
+        dataset = dataset['dataset']
+    if not isinstance(dataset, dict):
+        return None
+    metainfo = dataset.get('metainfo')
+    classes = metainfo.get('classes') if isinstance(metainfo, dict) else None
+    if classes is None and isinstance(dataset.get('type'), str):
+        with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
+            try:
+                kind = DATASETS.get(dataset['type'])
+            except KeyError:
+                kind = None
+        classes = getattr(kind, 'METAINFO', {}).get('classes')
+    return tuple(classes) if classes else None
+
+
+def check_num_classes(model_cfg: dict, classes, where: str) -> None:
+    """ValueError unless every head of `model_cfg` predicts len(classes) classes, naming both
+    counts and every field to change."""
+    wrong = [(path, head['num_classes']) for path, head in class_heads(model_cfg)
+             if head['num_classes'] is not None and head['num_classes'] != len(classes)]
+    if wrong:
+        shown = ', '.join(map(repr, classes[:6])) + (', ...' if len(classes) > 6 else '')
+        raise ValueError(
+            f'{where} has {len(classes)} classes ({shown}) but '
+            + ', '.join(f'{path}.num_classes={n}' for path, n in wrong)
+            + f': set {" and ".join(f"{path}.num_classes={len(classes)}" for path, _ in wrong)}'
+            ' (or None, to take the dataset\'s count), or give the dataset the classes the '
+            'model was made for (its metainfo=dict(classes=...))')
+
+
+def fit_num_classes(cfg: Config) -> Config:
+    """Heads whose `num_classes` is None take the count of the training (else test) set's
+    classes; written counts must agree with every split's classes the config tells."""
+    model = model_of(cfg)
+    heads = class_heads(model)
+    if not heads:
         return cfg
-    try:
-        channels = backbone_outputs(cfg)
-    except TypeError:
-        if all(c.get('in_channels') is not None for _, c, _ in consumers):
-            return cfg
-        raise
-    for where, module_cfg, index in consumers:
-        want = (channels if index is None else [channels[i] for i in index]
-                if isinstance(index, (list, tuple)) else channels[index])
-        have = module_cfg.get('in_channels')
-        if have is None:
-            module_cfg['in_channels'] = want
-        elif (list(have) if isinstance(have, (list, tuple)) else have) != want:
-            raise ValueError(
-                f'{where}.in_channels={have} does not match the backbone '
-                f'({cfg.model.backbone["type"]}) outputs: write {where}.in_channels={want} '
-                'or leave it out to derive it')
+    known = {loader: config_classes(cfg, loader)
+             for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
+    known = {k: v for k, v in known.items() if v}
+    unset = [path for path, head in heads if head['num_classes'] is None]
+    if unset and not known:
+        raise ValueError(f'{", ".join(unset)}: num_classes=None is left to the dataset, but no '
+                         'dataloader\'s dataset names its classes: give the dataset '
+                         'metainfo=dict(classes=(...)) or write the count')
+    if unset:
+        classes = next(iter(known.values()))
+        for _, head in heads:
+            if head['num_classes'] is None:
+                head['num_classes'] = len(classes)
+    for loader, classes in known.items():
+        check_num_classes(model, classes, f'{loader}.dataset')
     return cfg
 
 
@@ -219,14 +206,16 @@ def check_counts(cfg: Config) -> None:
 
 
 def prepare(cfg: Config) -> Config:
-    """Everything a config needs before MMEngine's Runner builds it. A `load_from` URL (or
+    """Everything a config needs before MMEngine's Runner builds it (our Runner's `from_cfg`
+    runs it, so mmdet's and mmseg's own tools get it too; running it twice changes nothing).
+    Class counts follow the dataset (`fit_num_classes`). A `load_from` URL (or
     torchvision:// / open-mmlab:// name) is fetched into torch's hub cache first
     (backbones.weights.hub.local_checkpoint), so the Runner reads a local file."""
     check_counts(cfg)
     load_from = cfg.get('load_from')
     if isinstance(load_from, str) and '://' in load_from:
         cfg.load_from = str(local_checkpoint(load_from))
-    return adapt_to_device(fit_in_channels(cfg))
+    return adapt_to_device(fit_num_classes(fit_in_channels(cfg)))
 
 
 def use_tta(cfg: Config, config: str = 'the config') -> Config:

@@ -31,6 +31,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner as MMEngineRunner
 
 from ..models.base import DenseBackbone
+from .config import check_num_classes, model_of, prepare
 from ..weights.io import check_complete, load_pretrained, read_checkpoint, save_json
 from ..registry import HOOKS, RUNNERS
 
@@ -57,11 +58,19 @@ def speed_up(model: torch.nn.Module, *, channels_last: bool, compile_modules=())
 
 @RUNNERS.register_module()
 class Runner(MMEngineRunner):
-    """MMEngine's Runner with atomic checkpoint files and the speed options above."""
+    """MMEngine's Runner with atomic checkpoint files and the speed options above. Our configs
+    name it (`runner_type`), so mmdet's and mmseg's own tools/train.py and tools/test.py run
+    it too, with the config prepared (`prepare`: derived in_channels and class counts, CPU
+    adaptation) and the datasets' classes checked against the heads before the first batch."""
+
+    @classmethod
+    def from_cfg(cls, cfg):
+        return super().from_cfg(prepare(cfg))
 
     def register_hooks(self, default_hooks=None, custom_hooks=None) -> None:
         super().register_hooks(default_hooks, custom_hooks)
         self.register_hook(EvalProgressHook())
+        self.register_hook(ClassCountHook())
 
     def wrap_model(self, model_wrapper_cfg, model):
         speed_up(model, channels_last=bool(self.cfg.get('channels_last')),
@@ -87,23 +96,33 @@ class Runner(MMEngineRunner):
         `backbone.norm{i}` -> our `backbone.out_norms.{i}`; the Swin repository's releases ->
         mmdet's SwinTransformer names). A config that fine-tunes from
         a model of other classes names the parts it takes: `load_parts = ['backbone', ...]`
-        (only those must be complete; tools/test.py ignores it). A classifier reads the file as
+        (only those are taken, and they must be complete; testing takes every tensor). A classifier reads the file as
         a release (official / timm / torchvision names). Unreadable files: CheckpointError."""
         model = getattr(self.model, 'module', self.model)
         weights_only = not os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD')
         checkpoint = load_weights(
-            model, filename, weights_only=weights_only, parts=self.cfg.get('load_parts'),
+            model, filename, weights_only=weights_only,
+            parts=None if self._testing else self.cfg.get('load_parts'),
             revise_keys=revise_keys,
             on_read=lambda c: self.call_hook('after_load_checkpoint', checkpoint=c))
         self._has_loaded = True
-        self.logger.info(f'loaded every tensor of the model from {filename}')
+        parts = None if self._testing else self.cfg.get('load_parts')
+        self.logger.info(f'loaded every tensor of {", ".join(parts) if parts else "the model"} '
+                         f'from {filename}')
         return checkpoint
+
+    _testing = False
 
     def test(self) -> dict:
         """MMEngine's test, its metrics also written to <log_dir>/test_result.json with the
         checkpoint and whether the model is a test-time-augmentation wrapper (tools/report.py
-        reads them)."""
-        metrics = super().test()
+        reads them). A config's `load_parts` (fine-tuning) is ignored: the model under test
+        takes every tensor from the file."""
+        self._testing = True
+        try:
+            metrics = super().test()
+        finally:
+            self._testing = False
         from mmengine.dist import is_main_process
         if is_main_process():
             record = dict(checkpoint=self.cfg.get('load_from'),
@@ -173,6 +192,9 @@ def load_weights(model: torch.nn.Module, filename: str, *, weights_only: bool = 
         on_read(checkpoint)
     state = revise_state(model, checkpoint.get('state_dict', checkpoint), revise_keys)
     check_complete(model, state, filename, parts=parts)
+    if parts:  # the other parts (heads of other classes) keep their initialisation
+        prefixes = tuple(f'{p}.' for p in parts)
+        state = {k: v for k, v in state.items() if k.startswith(prefixes)}
     model.load_state_dict(state, strict=False)
     return checkpoint
 
@@ -212,6 +234,33 @@ class EvalProgressHook(Hook):
 
     def after_test_epoch(self, runner, metrics=None) -> None:
         self._restore()
+
+
+@HOOKS.register_module()
+class ClassCountHook(Hook):
+    """Before training, validation or testing: the heads' class counts must equal the classes
+    of the dataset as built (its metainfo), else a ValueError naming both counts and the
+    fields to change, before the first batch (`prepare` checks what the config alone tells;
+    this sees metainfo files, wrappers and dataset classes the config cannot show). Our Runner
+    registers it on every run."""
+
+    priority = 'VERY_HIGH'
+
+    @staticmethod
+    def _check(runner, dataloader, loader: str) -> None:
+        dataset = getattr(dataloader, 'dataset', None)
+        classes = (getattr(dataset, 'metainfo', None) or {}).get('classes')
+        if classes:
+            check_num_classes(model_of(runner.cfg), tuple(classes),
+                              f'{loader}.dataset ({type(dataset).__name__})')
+
+    def before_train(self, runner) -> None:
+        self._check(runner, runner.train_dataloader, 'train_dataloader')
+        if runner.val_loop is not None:
+            self._check(runner, getattr(runner.val_loop, 'dataloader', None), 'val_dataloader')
+
+    def before_test(self, runner) -> None:
+        self._check(runner, runner.test_loop.dataloader, 'test_dataloader')
 
 
 @HOOKS.register_module()

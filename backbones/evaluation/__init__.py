@@ -1,7 +1,7 @@
 """Measuring and showing results: metrics, predictions drawn (pictures), a work dir's
-results and curves (results), FLOP counting (flops), the paper's figures (paper), the
-benchmarks (bench, bench_train) and the transfer experiment (study). Only the registered
-parts are imported here; the rest by module."""
+results and curves (results), FLOP counting (flops), the paper's figures (paper). Only the
+registered parts are imported here; the rest by module. (What runs experiments with these,
+the transfer study and the speed benchmarks, is backbones.experiments.)"""
 from .metrics import Accuracy
 from .pictures import ShowPredictionsHook
 

@@ -37,16 +37,16 @@ def _enlarge(t: torch.Tensor, zoom: int) -> torch.Tensor:
 
 
 def _zoomed(sample, zoom: int):
-    """A copy of a detection / segmentation sample with its predictions (and segmentation
-    ground truth) enlarged `zoom` times; detection ground truth is left out."""
+    """A copy of a detection / segmentation sample with its predictions and ground truth
+    enlarged `zoom` times."""
     sample = sample.clone()  # a shallow copy: replace fields, never change them in place
-    if 'pred_instances' in sample:
-        pred = sample.pred_instances = sample.pred_instances.clone()
-        pred.bboxes = pred.bboxes * zoom
-        if 'masks' in pred:
-            pred.masks = _enlarge(pred.masks, zoom)
-        if 'gt_instances' in sample:
-            del sample.gt_instances
+    for key in ('pred_instances', 'gt_instances'):
+        if _has_boxes(sample, key):
+            instances = sample.get(key).clone()
+            instances.bboxes = instances.bboxes * zoom
+            if 'masks' in instances:
+                instances.masks = _enlarge(torch.as_tensor(instances.masks), zoom)
+            sample.set_field(instances, key)
     for key in ('gt_sem_seg', 'pred_sem_seg'):
         if key in sample:
             setattr(sample, key, PixelData(data=_enlarge(getattr(sample, key).data, zoom)))
@@ -55,20 +55,53 @@ def _zoomed(sample, zoom: int):
     return sample
 
 
+def _has_boxes(sample, key: str) -> bool:
+    """Whether `sample.<key>` holds boxes (mmdet's test pipeline leaves an empty
+    gt_instances where evaluation reads the ground truth from the json)."""
+    return key in sample and 'bboxes' in sample.get(key)
+
+
+def _threshold_note(sample, score_thr: float) -> str:
+    """What the prediction picture shows: the score threshold, and the best score below it
+    where nothing passes (an empty picture then says why it is empty)."""
+    scores = sample.pred_instances.scores
+    note = f'predictions with score >= {score_thr:.2f}'
+    if not bool((scores >= score_thr).any()):
+        note += (f': none (best {float(scores.max()):.2f})' if len(scores) else
+                 ': none (no detections)')
+    return note
+
+
 def draw(scope: str, meta: dict, image: np.ndarray, sample, out_file: str, *,
          score_thr: float = SCORE_THR) -> None:
     """Draw `sample` (a DetDataSample, SegDataSample, or a classifier's class probabilities)
-    on the RGB `image` and write it to `out_file`."""
+    on the RGB `image` and write it to `out_file`; detections and segmentations beside their
+    ground truth where the sample holds it, detections with the score threshold written on."""
     zoom = max(1, MIN_SIDE // max(image.shape[:2]))
     if zoom > 1:
         image = mmcv.imrescale(image, zoom, interpolation='nearest')
+    from mmengine.visualization import Visualizer
     if scope == 'mmdet':
         from mmdet.visualization import DetLocalVisualizer
         sample = _zoomed(sample, zoom) if zoom > 1 else sample
         visualizer = DetLocalVisualizer.get_instance('backbones_pictures_det')
         visualizer.dataset_meta = meta
-        visualizer.add_datasample('prediction', image, data_sample=sample, out_file=out_file,
-                                  draw_gt='gt_instances' in sample, pred_score_thr=score_thr)
+        with_gt = _has_boxes(sample, 'gt_instances')
+        visualizer.add_datasample('prediction', image, data_sample=sample, draw_gt=with_gt,
+                                  pred_score_thr=score_thr)
+        drawn = visualizer.get_image()
+        writer = Visualizer.get_instance('backbones_pictures_text')
+        writer.set_image(drawn)
+        notes = [(_threshold_note(sample, score_thr), drawn.shape[1] - image.shape[1])]
+        if with_gt:
+            notes.append(('ground truth', 0))
+        for text, x in notes:
+            # at the bottom edge, clear of the class labels drawn above each box
+            writer.draw_texts(text, np.array([[x + 4, drawn.shape[0] - 4]]), colors='white',
+                              font_sizes=12, vertical_alignments='bottom',
+                              bboxes=dict(facecolor='black', alpha=0.6, pad=2))
+        os.makedirs(osp.dirname(out_file) or '.', exist_ok=True)
+        mmcv.imwrite(writer.get_image()[..., ::-1], out_file)
     elif scope == 'mmseg':
         from mmseg.visualization import SegLocalVisualizer
         sample = _zoomed(sample, zoom) if zoom > 1 else sample
@@ -77,7 +110,6 @@ def draw(scope: str, meta: dict, image: np.ndarray, sample, out_file: str, *,
         visualizer.add_datasample('prediction', image, data_sample=sample, out_file=out_file,
                                   draw_gt='gt_sem_seg' in sample)
     else:  # a classifier: its top classes, written on the image
-        from mmengine.visualization import Visualizer
         probs = torch.as_tensor(sample).float()
         top = probs.topk(min(3, probs.numel()))
         text = '\n'.join(f'{_class_name(meta, i)}: {p:.2f}'
@@ -90,10 +122,38 @@ def draw(scope: str, meta: dict, image: np.ndarray, sample, out_file: str, *,
         mmcv.imwrite(visualizer.get_image()[..., ::-1], out_file)
 
 
+def with_ground_truth(sample, dataset):
+    """A detection sample with its image's ground-truth instances from `dataset` (COCO-style
+    data infos: boxes, labels, polygon or RLE masks; crowd regions left out), for pictures
+    whose test pipeline loads images only (evaluation reads the json). Others unchanged."""
+    if 'pred_instances' not in sample or _has_boxes(sample, 'gt_instances') or not hasattr(
+            dataset, 'get_data_info'):
+        return sample
+    index = getattr(dataset, '_picture_index', None)
+    if index is None:
+        index = dataset._picture_index = {dataset.get_data_info(i)['img_path']: i
+                                          for i in range(len(dataset))}
+    if sample.img_path not in index:
+        return sample
+    from mmdet.datasets.transforms import LoadAnnotations
+    from mmengine.structures import InstanceData
+    info = dict(dataset.get_data_info(index[sample.img_path]))
+    info['ori_shape'] = (info['height'], info['width'])
+    gt = LoadAnnotations(with_bbox=True, with_mask=True)(info)
+    keep = torch.as_tensor(~gt['gt_ignore_flags'])
+    masks = torch.as_tensor(gt['gt_masks'].to_ndarray(), dtype=torch.bool)
+    sample = sample.clone()
+    sample.gt_instances = InstanceData(
+        bboxes=torch.as_tensor(gt['gt_bboxes'].tensor)[keep],
+        labels=torch.as_tensor(gt['gt_bboxes_labels'], dtype=torch.long)[keep],
+        masks=masks[keep])
+    return sample
+
+
 @HOOKS.register_module()
 class ShowPredictionsHook(Hook):
     """Draw the prediction of every evaluated image into `out_dir` (tools/test.py
-    --show-dir), as <image name>.png. A relative `out_dir` lies in the run's folder
+    --show-dir), as <image name>.png, beside its ground truth. A relative `out_dir` lies in the run's folder
     (work_dir/<timestamp>/), as with mmdet's test.py."""
 
     priority = 'LOW'
@@ -111,12 +171,15 @@ class ShowPredictionsHook(Hook):
         for sample in outputs or ():
             stem = osp.splitext(osp.basename(sample.img_path))[0]
             image = mmcv.imread(sample.img_path, channel_order='rgb')
+            sample = with_ground_truth(sample, runner.test_dataloader.dataset)
             draw(runner.cfg.default_scope, meta, image, sample,
                  osp.join(self.out_dir, f'{stem}.png'), score_thr=self.score_thr)
             self.count += 1
 
     def after_test(self, runner) -> None:
-        runner.logger.info(f'{self.count} pictures of predictions in {self.out_dir}')
+        runner.logger.info(f'{self.count} pictures of predictions in {self.out_dir}' + (
+            f' (detections from score {self.score_thr}; --show-score-thr changes it)'
+            if runner.cfg.default_scope == 'mmdet' else ''))
 
 
 # -- tools/infer.py --------------------------------------------------------------------------
@@ -151,7 +214,7 @@ def save_prediction(runner, out_file: str) -> str:
     batch = {key: value[:1] for key, value in batch.items()}
     runner.model.eval()
     with torch.no_grad():
-        sample = runner.model.test_step(batch)[0]
+        sample = with_ground_truth(runner.model.test_step(batch)[0], runner.test_dataloader.dataset)
     draw(runner.cfg.default_scope, runner.test_dataloader.dataset.metainfo,
          mmcv.imread(sample.img_path, channel_order='rgb'), sample, out_file)
     return sample.img_path

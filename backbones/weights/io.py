@@ -84,8 +84,19 @@ def check_complete(model: torch.nn.Module, state: Mapping, name: str | os.PathLi
         raise CheckpointError(
             f'{name} does not fit {type(model).__name__}: ' + '; '.join(found)
             + '. Is it a checkpoint of this config\'s model?'
-            + ('' if parts else " To fine-tune from a model of other classes, name the parts "
-               "to take in the config: load_parts = ['backbone', 'neck']"))
+            + ('' if parts else _parts_hint(own, state)))
+
+
+def _parts_hint(own: Mapping, state: Mapping) -> str:
+    """The model's top-level parts that the file fills whole (every tensor, same shapes): what
+    a fine-tuning config of other classes would take."""
+    fits = [part for part in dict.fromkeys(k.split('.')[0] for k in own)
+            if all(k in state and getattr(state[k], 'shape', None) == own[k].shape
+                   for k in own if k.split('.')[0] == part)]
+    if not fits:
+        return ''
+    return (' To fine-tune from a model of other classes, name the parts to take in the '
+            f'config: load_parts = {fits}')
 
 
 def _load_file(path: Path, *, weights_only: bool) -> object:

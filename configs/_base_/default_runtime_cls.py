@@ -2,6 +2,9 @@
 # logging and checkpoints, the same safety hooks as the detection and segmentation runtimes.
 default_scope = 'backbones'
 custom_imports = dict(imports=['backbones'], allow_failed_imports=False)
+# Our Runner (atomic checkpoints, derived in_channels and class counts, checks before the first
+# batch) also when mmdet's / mmseg's own tools/train.py and tools/test.py start the run.
+runner_type = 'backbones.Runner'
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),

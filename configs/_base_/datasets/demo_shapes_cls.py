@@ -17,3 +17,5 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 val_evaluator = dict(topk=(1,))
 test_evaluator = val_evaluator
+# --auto-scale-lr: the demo's lr are for its batch of 16 (one process).
+auto_scale_lr = dict(enable=False, base_batch_size=16)

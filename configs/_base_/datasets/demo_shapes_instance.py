@@ -1,5 +1,6 @@
 # The embedded demo set (backbones.data.demo.make_coco_shapes): 128x128 images of circles,
-# squares and triangles in COCO format under data/demo_shapes/. tools/demo.py writes it.
+# squares and triangles in COCO format under data/demo_shapes/. `python tools/study.py --data`
+# writes it.
 _base_ = './coco_instance.py'
 data_root = 'data/demo_shapes/'
 metainfo = dict(classes=('circle', 'square', 'triangle'))
@@ -20,3 +21,5 @@ val_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False, dat
 test_dataloader = val_dataloader
 val_evaluator = dict(ann_file=data_root + 'annotations/instances_val.json')
 test_evaluator = val_evaluator
+# --auto-scale-lr: the demo's lr are for its batch of 4 (one process).
+auto_scale_lr = dict(enable=False, base_batch_size=4)

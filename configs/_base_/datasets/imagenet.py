@@ -22,3 +22,5 @@ val_evaluator = dict(type='backbones.Accuracy', topk=(1, 5))
 test_evaluator = val_evaluator
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
+# --auto-scale-lr: the configs' lr are for batch 1024 (8 GPUs x 128), scaled to the real one.
+auto_scale_lr = dict(enable=False, base_batch_size=1024)

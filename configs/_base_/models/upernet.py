@@ -1,8 +1,10 @@
-# mmseg's UperNet + auxiliary FCN head with our ResNet-50 (torchvision weights). Head
-# in_channels are derived from the backbone (decode_head: the outputs in_index selects;
-# auxiliary_head: stage 3), so swapping the backbone is one `backbone=dict(...)` edit.
+# mmseg's UperNet + auxiliary FCN head with our ResNet-50 (torchvision weights). The model
+# type is mmseg's EncoderDecoder whose constructor derives the heads' in_channels from the
+# backbone (decode_head: the outputs in_index selects; auxiliary_head: stage 3), so swapping
+# the backbone is one `backbone=dict(...)` edit, in our tools and in mmseg's own APIs alike.
 _base_ = 'mmseg::_base_/models/upernet_r50.py'
 model = dict(
+    type='backbones.EncoderDecoder',
     pretrained=None,
     data_preprocessor=dict(size=(512, 512)),  # pads training crops to one batch shape
     backbone=dict(

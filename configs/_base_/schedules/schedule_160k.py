@@ -13,3 +13,5 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=16000),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))
+# --auto-scale-lr: the lr is for batch 16 (8 GPUs x 2), scaled to the real batch.
+auto_scale_lr = dict(enable=False, base_batch_size=16)

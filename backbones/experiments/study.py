@@ -8,7 +8,7 @@ schedule, seed and data; only `init_cfg` differs. The paper plan (`paper_plan`) 
 same eight fine-tuning runs at full scale (COCO 3x, ADE20K 160k) from the official weights,
 for a cluster; `collect` reads their work dirs into the same table and figure.
 
-Each run executes in a subprocess (`python -m backbones.evaluation.study CONFIG WORK_DIR`), which writes
+Each run executes in a subprocess (`python -m backbones.experiments.study CONFIG WORK_DIR`), which writes
 `result.json` in its work dir last and atomically: a run that has one is finished and is
 reused unless its inputs changed or a redo is asked for. `schedule` runs them, `jobs` at a
 time with the cores split between them, and prints progress with an ETA per run.
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from glob import glob
 
 from ..weights.io import save_json
-from .paper import PAPER
-from .results import latest_metrics
+from ..evaluation.paper import PAPER
+from ..evaluation.results import latest_metrics
 
 METRICS = {'detection': (('box AP', 'coco/bbox_mAP', 100), ('mask AP', 'coco/segm_mAP', 100)),
            'segmentation': (('mIoU', 'mIoU', 1),), 'pretraining': (('top-1', 'cls/top1', 1),)}
@@ -50,7 +50,7 @@ class Run:
         return osp.splitext(osp.basename(self.config))[0] + ('_scratch' if scratch_of_pretrained else '')
 
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))  # the checkout, above backbones/evaluation/
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))  # the checkout, above backbones/experiments/
 
 
 def _init_checkpoint(config: str) -> str:
@@ -88,15 +88,16 @@ PAPER_CONFIGS = {('ConvNeXt-T', 'detection'): 'configs/mask_rcnn/mask-rcnn_convn
 
 
 def paper_plan(pretrained: dict[str, str] | None = None) -> list[Run]:
-    """The eight fine-tuning runs at the paper's scale. Pretrained runs read the configs'
-    weights (the official URLs) unless `pretrained` maps a backbone to another file or URL;
-    scratch runs set the backbone's init_cfg to None."""
+    """The eight fine-tuning runs at the paper's scale, their configs relative to the checkout
+    (the commands are run from there). Pretrained runs read the configs' weights (the official
+    URLs) unless `pretrained` maps a backbone to another file or URL; scratch runs set the
+    backbone's init_cfg to None. Options are single `key=value` settings, as --cfg-options
+    takes them on the command line (`paper_command`)."""
     runs = []
     for (backbone, task), config in PAPER_CONFIGS.items():
-        config = osp.join(REPO, config)
         weights = (pretrained or {}).get(backbone)
-        init = ((('model.backbone.init_cfg', dict(type='Pretrained', checkpoint=weights)),)
-                if weights else ())
+        init = ((('model.backbone.init_cfg.type', 'Pretrained'),
+                 ('model.backbone.init_cfg.checkpoint', weights)) if weights else ())
         runs.append(Run(backbone, task, 'pretrained', config, cfg_options=init))
         # From scratch nothing may stay frozen at its random init (mmdet's ResNet recipe
         # freezes the stem and BatchNorm statistics, right only for pretrained weights).
@@ -105,6 +106,20 @@ def paper_plan(pretrained: dict[str, str] | None = None) -> list[Run]:
         runs.append(Run(backbone, task, 'scratch', config,
                         cfg_options=(('model.backbone.init_cfg', None), *unfreeze)))
     return runs
+
+
+def _option(key: str, value) -> str:
+    """One --cfg-options item that MMEngine's DictAction reads back as `value`."""
+    if value is not None and not isinstance(value, (bool, int, float, str)):
+        raise TypeError(f'{key}: {value!r} cannot be written as one --cfg-options item')
+    return f'{key}={value}'  # None / True / False / -1 / text: DictAction parses them back
+
+
+def paper_command(run: Run, root: str, gpus: int = 8) -> list[str]:
+    """The cluster command of a paper-scale run, one argument per list item."""
+    options = [_option(k, v) for k, v in run.cfg_options]
+    return (['tools/dist_train.sh', run.config, str(gpus), '--work-dir', work_dir(run, root)]
+            + (['--cfg-options', *options] if options else []))
 
 
 def work_dir(run: Run, root: str) -> str:
@@ -129,7 +144,7 @@ def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
     from mmengine.config import Config
 
     from ..engine.config import prepare
-    from .pictures import save_prediction
+    from ..evaluation.pictures import save_prediction
     from ..engine.runner import Runner
     start = time.time()
     cfg = Config.fromfile(run.config)
@@ -210,7 +225,7 @@ def schedule(runs: list[Run], root: str, *, jobs: int = 2, redo: bool = False,
                 out = work_dir(run, root)
                 os.makedirs(out, exist_ok=True)
                 log = open(osp.join(out, 'run.log'), 'w')
-                cmd = [sys.executable, '-m', 'backbones.evaluation.study', json.dumps(run.__dict__), out]
+                cmd = [sys.executable, '-m', 'backbones.experiments.study', json.dumps(run.__dict__), out]
                 cmd += ['--max-iters', str(max_iters)] if max_iters else []
                 proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
                 running[run] = (proc, log, time.time(), _max_iters(run, max_iters))

@@ -1,8 +1,8 @@
 """Measurements behind tools/benchmark.py: speed and peak memory of our backbones and whole
 models against the references, each side measured in the same run.
 
-Run as `python -m backbones.evaluation.bench _peak ...` it is the fresh child process in which one
-model's peak memory is measured. Training steps: backbones/evaluation/bench_train.py.
+Run as `python -m backbones.experiments.bench _peak ...` it is the fresh child process in which one
+model's peak memory is measured. Training steps: backbones/experiments/bench_train.py.
 """
 import gc
 import statistics
@@ -86,7 +86,7 @@ def _whole(name: str) -> tuple[torch.nn.Module, list]:
     """A whole detector / segmentor (random weights) and the data samples predict() needs."""
     from mmengine.config import Config
 
-    from .flops import build_model
+    from ..evaluation.flops import build_model
     config, overrides = WHOLE[name]
     cfg = Config.fromfile(config)
     cfg.merge_from_dict(overrides)
@@ -146,7 +146,7 @@ def peak_mib(kind: str, name: str, batch: int, h: int, w: int, channels_last: bo
         with torch.inference_mode():
             fn()
         return (torch.cuda.max_memory_allocated() - base) / 2 ** 20
-    out = subprocess.run([sys.executable, '-m', 'backbones.evaluation.bench', '_peak', kind, name,
+    out = subprocess.run([sys.executable, '-m', 'backbones.experiments.bench', '_peak', kind, name,
                           str(batch), str(h), str(w), str(int(channels_last))],
                          capture_output=True, text=True)
     if out.returncode:

@@ -1,5 +1,5 @@
 """Whole-model training steps for `tools/benchmark.py train`, each model measured in a fresh
-process (`python -m backbones.evaluation.bench_train _train ...`) so that peak memory is its own.
+process (`python -m backbones.experiments.bench_train _train ...`) so that peak memory is its own.
 
 Ours against mmdet's / mmseg's own configs for the same model (their ConvNeXt is
 mmpretrain's: those rows need the optional mmpretrain extra). Where the toolboxes have no
@@ -101,7 +101,7 @@ def _train_child(name: str, batch: str, h: str, w: str, variant: str, steps: str
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import DefaultScope
 
-    from .flops import build_model
+    from ..evaluation.flops import build_model
     cfg = train_config(name)
     torch.backends.cudnn.benchmark = False  # RoI counts change every step (see docs)
     model = build_model(cfg).train().to(DEVICE)
@@ -139,7 +139,7 @@ def _train_child(name: str, batch: str, h: str, w: str, variant: str, steps: str
 def train_step(name: str, batch: int, h: int, w: int, variant: str, steps: int) -> dict | None:
     """The child's figures for one model, or None (with the reason printed) if it failed."""
     progress(f'{steps} training steps of {name} ({variant}), {batch}x{h}x{w}')
-    out = subprocess.run([sys.executable, '-m', 'backbones.evaluation.bench_train', '_train', name, str(batch),
+    out = subprocess.run([sys.executable, '-m', 'backbones.experiments.bench_train', '_train', name, str(batch),
                           str(h), str(w), variant, str(steps)], capture_output=True, text=True)
     if out.returncode:
         print(f'<!-- {name} ({variant}) failed: {out.stderr.strip().splitlines()[-1:]} -->')
