@@ -7,7 +7,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from backbones.engine.config import backbone_outputs, prepare
+from backbones.engine.config import prepare
+from backbones.models.wiring import backbone_outputs
 from backbones.data.demo import make_ade_shapes, make_coco_shapes
 from backbones.engine.optim import official_layer_id
 from backbones.engine.runner import Runner
@@ -101,7 +102,7 @@ def test_backbone_that_cannot_be_run_needs_written_in_channels():
     with pytest.raises(TypeError, match=r"'mmdet\.SwinTransformer' declares no out_channels and "
                                         r'a trial forward pass .* write every neck / head '
                                         r'in_channels'):
-        backbone_outputs(cfg)
+        backbone_outputs(cfg.model.backbone, cfg.default_scope)
     cfg.model.neck.in_channels = [30, 60, 120, 240]
     assert prepare(cfg).model.neck.in_channels == [30, 60, 120, 240]
 
