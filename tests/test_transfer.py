@@ -201,12 +201,12 @@ def test_paper_scale_plan_commands_and_collected_table(tmp_path, monkeypatch):
     assert dict(other[0].cfg_options)['model.backbone.init_cfg.checkpoint'] == 'my_convnext.pth'
     run = subprocess.run([sys.executable, str(ROOT / 'tools/study.py'), '--scale', 'paper',
                           '--out', 'work_dirs/study_paper', '--pretrained',
-                          'ResNet-50=my weights/r50.pth'], capture_output=True, text=True,
+                          'ResNet-50=my_weights/r50.pth'], capture_output=True, text=True,
                          timeout=300, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT)
     commands = [line for line in run.stdout.splitlines() if line.startswith('tools/dist_train.sh')]
     assert run.returncode == 0 and len(commands) == 8, run.stderr
     monkeypatch.chdir(ROOT)  # printed paths are the checkout's: run from there
-    for command, r in zip(commands, study.paper_plan({'ResNet-50': 'my weights/r50.pth'})):
+    for command, r in zip(commands, study.paper_plan({'ResNet-50': 'my_weights/r50.pth'})):
         argv = shlex.split(command)
         config, gpus, rest = argv[1], argv[2], argv[3:]
         assert not osp.isabs(config) and osp.isfile(config) and gpus == '8'
@@ -218,11 +218,17 @@ def test_paper_scale_plan_commands_and_collected_table(tmp_path, monkeypatch):
             assert init is None and cfg.model.backbone.get('frozen_stages', -1) == -1
             assert cfg.model.backbone.get('norm_eval', False) is False
         elif r.backbone == 'ResNet-50':
-            assert init == dict(type='Pretrained', checkpoint='my weights/r50.pth')
+            assert init == dict(type='Pretrained', checkpoint='my_weights/r50.pth')
         else:
             assert init['checkpoint'] == ('https://dl.fbaipublicfiles.com/convnext/'
                                           'convnext_tiny_1k_224.pth')
     assert sum(r.init == 'scratch' for r in runs) == 4
+    # MMEngine's --cfg-options drops spaces: such a path is refused, not printed mangled
+    spaced = subprocess.run([sys.executable, str(ROOT / 'tools/study.py'), '--scale', 'paper',
+                             '--pretrained', 'ResNet-50=my weights/r50.pth'], capture_output=True,
+                            text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                            cwd=ROOT)
+    assert spaced.returncode == 1 and 'drops every space' in spaced.stderr and not spaced.stdout
     for k, r in enumerate(runs):  # what the cluster leaves: MMEngine's scalars of a test run
         logs = tmp_path / r.name / '20261123_000000' / 'vis_data'
         logs.mkdir(parents=True)

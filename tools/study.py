@@ -54,8 +54,12 @@ def paper(args) -> None:
         raise SystemExit(f'--pretrained names {sorted(unknown)}; use ConvNeXt-T=... / ResNet-50=...')
     runs = study.paper_plan(pretrained)
     if not args.collect:
-        for run in runs:
-            print(' '.join(map(shlex.quote, study.paper_command(run, args.out))))
+        try:
+            commands = [study.paper_command(run, args.out) for run in runs]
+        except ValueError as err:
+            raise SystemExit(f'--pretrained: {err}') from None
+        for command in commands:
+            print(' '.join(map(shlex.quote, command)))
         print(f'# then: python tools/study.py --scale paper --collect --out {args.out}')
         return
     results = study.collect(runs, args.out)

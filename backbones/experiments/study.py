@@ -112,6 +112,9 @@ def _option(key: str, value) -> str:
     """One --cfg-options item that MMEngine's DictAction reads back as `value`."""
     if value is not None and not isinstance(value, (bool, int, float, str)):
         raise TypeError(f'{key}: {value!r} cannot be written as one --cfg-options item')
+    if isinstance(value, str) and any(c.isspace() for c in value):
+        raise ValueError(f'{key}={value!r}: MMEngine\'s --cfg-options drops every space in a '
+                         'value, so the command could not pass it on; use a path without spaces')
     return f'{key}={value}'  # None / True / False / -1 / text: DictAction parses them back
 
 
