@@ -158,31 +158,61 @@ def test_fine_tuning_starts_from_every_pretrained_tensor(tmp_path, pretraining, 
 
 def test_study_end_to_end_short(tmp_path):
     """The main job shortened to 2 iterations a run: data, pretraining, export in the
-    release format, 8 fine-tuning runs, results.json / .md / .png; a second call reuses."""
+    release format, 8 fine-tuning cells on 2 seeds each, results.json (one row per run, metric
+    and seed) / .md (mean and range per cell, the effect of pretraining against the spread) /
+    .png; a second call reuses every run."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, str(ROOT / 'tools/study.py'), '--max-iters', '2']
     run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=1500, env=env)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     study = tmp_path / 'work_dirs/study'
     rows = json.loads((study / 'results.json').read_text())
-    assert len(rows) == 12  # 2 backbones x {scratch, pretrained} x (box AP, mask AP, mIoU)
-    assert {(r['backbone'], r['task'], r['init']) for r in rows} == {
-        (b, t, i) for b in ('ConvNeXt-T', 'ResNet-50') for t in ('detection', 'segmentation')
-        for i in ('scratch', 'pretrained')}
+    fine = [r for r in rows if r['task'] != 'pretraining']
+    assert len(fine) == 24  # 2 backbones x {scratch, pretrained} x (box AP, mask AP, mIoU) x 2 seeds
+    assert {(r['backbone'], r['task'], r['init'], r['seed']) for r in fine} == {
+        (b, t, i, s) for b in ('ConvNeXt-T', 'ResNet-50') for t in ('detection', 'segmentation')
+        for i in ('scratch', 'pretrained') for s in (0, 1)}
+    assert {(r['backbone'], r['metric'], r['seed']) for r in rows if r['task'] == 'pretraining'} == {
+        ('ConvNeXt-T', 'top-1', 0), ('ResNet-50', 'top-1', 0)}
     assert all(0 <= r['value'] <= 100 for r in rows)
-    table = [line for line in run.stdout.splitlines() if line.startswith('| ConvNeXt-T')
-             or line.startswith('| ResNet-50')]
-    assert len(table) == 8
+    lines = run.stdout.splitlines()
+    cells = [line for line in lines if line.startswith(('| ConvNeXt-T', '| ResNet-50'))]
+    assert len(cells) == 10 + 6  # 5 cells a backbone, then 3 effects a backbone
+    values = [r['value'] for r in fine if (r['backbone'], r['task'], r['init'], r['metric']) ==
+              ('ResNet-50', 'segmentation', 'scratch', 'mIoU')]
+    want = (f'{sum(values) / 2:.1f} ({min(values):.1f}-{max(values):.1f}, 2 seeds)')
+    assert any(line.startswith('| ResNet-50 | segmentation | scratch |') and want in line
+               for line in cells)
+    assert sum('yes |' in line or 'no (ranges overlap) |' in line for line in cells) == 6
     assert (study / 'results.png').stat().st_size > 10_000
-    assert len(list(study.glob('*/prediction.png'))) == 8
+    assert len(list(study.glob('*/prediction.png'))) == 16
     convnext = torch.load(study / 'weights/convnext_tiny_demo-shapes.pth', weights_only=True)
     assert 'downsample_layers.0.0.weight' in convnext['model'] and 'head.weight' in convnext['model']
     resnet = torch.load(study / 'weights/resnet50_demo-shapes.pth', weights_only=True)
     assert 'layer4.2.conv3.weight' in resnet and resnet['fc.weight'].shape == (6, 2048)
     assert 'ETA' in run.stdout and 'top-1' in run.stdout
     again = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
-    assert again.returncode == 0 and again.stdout.count('[study] reusing') == 10
+    assert again.returncode == 0 and again.stdout.count('[study] reusing') == 18
     assert json.loads((study / 'results.json').read_text()) == rows
+
+
+def test_results_judge_effects_against_the_seeds_spread(tmp_path):
+    """Each cell shows the mean and range of its seeds; a pretraining effect counts as one
+    only where the ranges are apart."""
+    from backbones.experiments import study
+    def run(init, seed):
+        return study.Run('ResNet-50', 'segmentation', init, 'x.py', seed=seed)
+    results = {run('scratch', 0): dict(metrics={'mIoU': 50.0}),
+               run('scratch', 1): dict(metrics={'mIoU': 60.0}),
+               run('pretrained', 0): dict(metrics={'mIoU': 58.0}),
+               run('pretrained', 1): dict(metrics={'mIoU': 70.0})}
+    text = study.markdown(results)
+    assert '| ResNet-50 | segmentation | scratch | - | - | 55.0 (50.0-60.0, 2 seeds) |' in text
+    assert '| ResNet-50 | segmentation | mIoU | +9.0 | no (ranges overlap) |' in text
+    results[run('pretrained', 0)] = dict(metrics={'mIoU': 61.0})
+    assert '| +10.5 | yes |' in study.markdown(results)
+    study.figure(study.rows(results), str(tmp_path / 'f.png'), title='t')
+    assert (tmp_path / 'f.png').stat().st_size > 5_000
 
 
 def test_paper_scale_plan_commands_and_collected_table(tmp_path, monkeypatch):

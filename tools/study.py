@@ -1,6 +1,7 @@
 """The paper's experiment: pretrain, export as released, fine-tune from it and from scratch.
 
-    python tools/study.py                 # the demo scale (make demo): about 30 CPU minutes
+    python tools/study.py                 # the demo scale (make demo), every cell on 2 seeds
+    python tools/study.py --seeds 0 1 2   # more seeds a cell (the table: mean and range)
     python tools/study.py --redo          # run everything again instead of reusing runs
     python tools/study.py --data          # only write the demo data sets (under data/)
     python tools/study.py --scale paper   # print the cluster commands of the paper's scale
@@ -34,15 +35,15 @@ def demo(args) -> None:
             print(f'[study] {root} is there already (delete it to write it again)', flush=True)
     if args.data:
         return
-    results = study.schedule(study.demo_plan(), args.out, jobs=args.jobs,
+    results = study.schedule(study.demo_plan(tuple(args.seeds)), args.out, jobs=args.jobs,
                              redo=args.redo, max_iters=args.max_iters)
     for run, result in results.items():
         if run.task == 'pretraining':
             print(f'[study] pretraining {run.backbone}: {study.summary(run, result["metrics"])} '
                   f'(demo classification val), exported to {result["weights"]}')
-    fine_tuned = {r: v for r, v in results.items() if r.task != 'pretraining'}
-    print(study.write_results(fine_tuned, args.out, title='demo: fine-tuned from scratch '
-                              'vs from demo-pretrained weights (same schedule, seed, data)'))
+    print(study.write_results(results, args.out, title='demo: fine-tuned from scratch vs from '
+                              'demo-pretrained weights (same schedule and data; '
+                              f'{len(args.seeds)} seed(s) a cell)'))
     print(f'[study] {args.out}/results.json, results.md, results.png; pictures: '
           f'{args.out}/<run>/prediction.png')
 
@@ -77,6 +78,9 @@ def main() -> None:
                         help='runs at a time, the cores shared between them (demo)')
     parser.add_argument('--redo', action='store_true', help='rerun finished runs too')
     parser.add_argument('--max-iters', type=int, help='shorten every run (a quick check)')
+    parser.add_argument('--seeds', type=int, nargs='+', default=list(study.SEEDS),
+                        help='demo: the seeds every fine-tuning cell runs with (default: '
+                        f'{" ".join(map(str, study.SEEDS))}); the table shows their mean and range')
     parser.add_argument('--data', action='store_true',
                         help='demo: write the demo data sets (where missing) and stop')
     parser.add_argument('--collect', action='store_true', help='paper: read the work dirs')

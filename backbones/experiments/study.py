@@ -43,11 +43,15 @@ class Run:
     cfg_options: tuple = ()  # (key, value) pairs applied to the config
     export: str | None = None  # pretraining: where the release-format weights go
     needs: str | None = None  # a file another run writes first (the pretrained weights)
+    seed: int | None = None  # randomness.seed for this run (None: the config's own)
 
     @property
     def name(self) -> str:
-        scratch_of_pretrained = self.init == 'scratch' and self.cfg_options  # one config, two runs
-        return osp.splitext(osp.basename(self.config))[0] + ('_scratch' if scratch_of_pretrained else '')
+        scratch_of_pretrained = self.init == 'scratch' and any(
+            k.startswith('model.backbone.init_cfg') for k, _ in self.cfg_options)  # one config, two runs
+        return (osp.splitext(osp.basename(self.config))[0]
+                + ('_scratch' if scratch_of_pretrained else '')
+                + (f'_seed{self.seed}' if self.seed is not None else ''))
 
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))  # the checkout, above backbones/experiments/
@@ -62,9 +66,12 @@ def _init_checkpoint(config: str) -> str:
     return init['checkpoint']
 
 
-def demo_plan() -> list[Run]:
-    """Two pretraining runs, then 2 backbones x 2 tasks x {scratch, pretrained}. The
-    pretraining exports to the file the `-pre` configs' init_cfg reads."""
+SEEDS = (0, 1)  # every fine-tuning cell of the demo runs once per seed
+
+
+def demo_plan(seeds: tuple[int, ...] = SEEDS) -> list[Run]:
+    """Two pretraining runs (seed 0), then 2 backbones x 2 tasks x {scratch, pretrained} x
+    `seeds`. The pretraining exports to the file the `-pre` configs' init_cfg reads."""
     pretraining, runs = [], []
     for backbone, tag in (('ConvNeXt-T', 'convnext-t'), ('ResNet-50', 'r50')):
         config = osp.join(REPO, 'configs', 'demo', '{}.py').format
@@ -73,11 +80,12 @@ def demo_plan() -> list[Run]:
         scratch = {'detection': config(f'mask-rcnn_{tag}_fpn_demo-shapes'),
                    'segmentation': config(f'upernet_{tag}_demo-shapes')}
         pretraining.append(Run(backbone, 'pretraining', 'scratch', config(f'{tag}_demo-shapes-cls'),
-                               export=_init_checkpoint(pretrained['detection'])))
-        for task in ('detection', 'segmentation'):
-            runs.append(Run(backbone, task, 'scratch', scratch[task]))
-            runs.append(Run(backbone, task, 'pretrained', pretrained[task],
-                            needs=_init_checkpoint(pretrained[task])))
+                               export=_init_checkpoint(pretrained['detection']), seed=0))
+        for seed in seeds:
+            for task in ('detection', 'segmentation'):
+                runs.append(Run(backbone, task, 'scratch', scratch[task], seed=seed))
+                runs.append(Run(backbone, task, 'pretrained', pretrained[task],
+                                needs=_init_checkpoint(pretrained[task]), seed=seed))
     return pretraining + runs
 
 
@@ -135,7 +143,7 @@ def _inputs_key(run: Run, max_iters: int | None) -> str:
     weights it starts from."""
     from mmengine.config import Config
     h = hashlib.sha1(Config.fromfile(run.config).pretty_text.encode())
-    h.update(repr((run.cfg_options, max_iters)).encode())
+    h.update(repr((run.cfg_options, run.seed, max_iters)).encode())
     if run.needs and osp.isfile(run.needs):
         h.update(str(os.stat(run.needs).st_mtime_ns).encode())
     return h.hexdigest()[:16]
@@ -152,6 +160,8 @@ def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
     start = time.time()
     cfg = Config.fromfile(run.config)
     cfg.merge_from_dict(dict(run.cfg_options))
+    if run.seed is not None:
+        cfg.randomness = dict(cfg.get('randomness') or {}, seed=run.seed)
     cfg.work_dir, cfg.launcher = out_dir, 'none'
     if max_iters:  # a short run (the test suite's): every interval fits in it
         cfg.train_cfg.max_iters = cfg.train_cfg.val_interval = max_iters
@@ -279,15 +289,47 @@ def summary(run: Run, metrics: dict) -> str:
 
 
 def rows(results: dict[Run, dict]) -> list[dict]:
-    """results.json's rows: one per fine-tuning run and metric, values in percent."""
+    """results.json's rows: one per run (pretraining included), metric and seed, values in
+    percent."""
     out = []
     for run, result in results.items():
-        if run.task == 'pretraining':
-            continue
         for name, key, scale in METRICS[run.task]:
             if key in result['metrics']:
                 out.append(dict(backbone=run.backbone, task=run.task, init=run.init,
-                                metric=name, value=round(scale * result['metrics'][key], 2)))
+                                metric=name, seed=run.seed,
+                                value=round(scale * result['metrics'][key], 2)))
+    return out
+
+
+def cells(table: list[dict]) -> dict[tuple, list[float]]:
+    """(backbone, task, init, metric) -> the values of its seeds, in the table's order."""
+    out: dict[tuple, list[float]] = {}
+    for r in table:
+        out.setdefault((r['backbone'], r['task'], r['init'], r['metric']), []).append(r['value'])
+    return out
+
+
+def spread(values: list[float]) -> str:
+    """Mean and range of a cell's seeds: '52.3 (49.1-55.5, 2 seeds)', or the one value."""
+    if len(values) == 1:
+        return f'{values[0]:.1f}'
+    return (f'{sum(values) / len(values):.1f} ({min(values):.1f}-{max(values):.1f}, '
+            f'{len(values)} seeds)')
+
+
+def effects(table: list[dict]) -> list[dict]:
+    """Per backbone, task and metric: pretrained mean minus scratch mean, each side's range,
+    and whether the ranges are apart (every pretrained seed above every scratch seed, or
+    below): a difference inside the seeds' spread is no result."""
+    by_cell, out = cells(table), []
+    for (backbone, task, init, metric), pre in by_cell.items():
+        scratch = by_cell.get((backbone, task, 'scratch', metric))
+        if init != 'pretrained' or not scratch:
+            continue
+        delta = sum(pre) / len(pre) - sum(scratch) / len(scratch)
+        apart = min(pre) > max(scratch) or max(pre) < min(scratch)
+        out.append(dict(backbone=backbone, task=task, metric=metric, delta=round(delta, 2),
+                        scratch=scratch, pretrained=pre, beyond_spread=apart))
     return out
 
 
@@ -299,44 +341,70 @@ def paper_value(backbone: str, task: str, metric: str) -> float | None:
 
 
 def markdown(results: dict[Run, dict], *, paper: bool = False) -> str:
-    """One line per run: backbone, task, init, its metrics (and the paper's, if asked)."""
+    """One line per cell (backbone, task, init): its metrics as the mean and range of its
+    seeds (and the paper's figures, if asked), then the effect of pretraining per metric."""
+    table = rows(results)
     head = ['backbone', 'task', 'init', 'box AP', 'mask AP', 'mIoU', 'top-1']
-    lines = ['| ' + ' | '.join(head + (['paper'] if paper else []) + ['work dir']) + ' |',
+    lines = ['| ' + ' | '.join(head + (['paper'] if paper else []) + ['work dirs']) + ' |',
              '|' + ' --- |' * (len(head) + 1 + paper)]
-    for run, result in results.items():
-        values = {name: f'{scale * result["metrics"][key]:.1f}'
-                  for name, key, scale in METRICS[run.task] if key in result['metrics']}
-        cells = [run.backbone, run.task, run.init] + [values.get(c, '-') for c in head[3:]]
+    by_cell = cells(table)
+    groups: dict[tuple, list[Run]] = {}
+    for run in results:
+        groups.setdefault((run.backbone, run.task, run.init), []).append(run)
+    for (backbone, task, init), runs in groups.items():
+        values = {m: spread(by_cell[(backbone, task, init, m)]) for m in head[3:]
+                  if (backbone, task, init, m) in by_cell}
+        row = [backbone, task, init] + [values.get(c, '-') for c in head[3:]]
         if paper:
-            ours = [paper_value(run.backbone, run.task, m) for m, _, _ in METRICS[run.task]]
-            cells.append(' / '.join('-' if v is None else f'{v}' for v in ours)
-                         if run.init == 'pretrained' else '-')
-        lines.append('| ' + ' | '.join(cells + [result.get('work_dir', run.name)]) + ' |')
+            ours = [paper_value(backbone, task, m) for m, _, _ in METRICS[task]]
+            row.append(' / '.join('-' if v is None else f'{v}' for v in ours)
+                       if init == 'pretrained' else '-')
+        dirs = ', '.join(results[r].get('work_dir', r.name) for r in runs)
+        lines.append('| ' + ' | '.join(row + [dirs]) + ' |')
+    found = effects(table)
+    if found:
+        lines += ['', '| backbone | task | metric | pretrained - scratch | beyond the seeds\' '
+                  'spread? |', '| --- | --- | --- | --- | --- |']
+        lines += [f'| {e["backbone"]} | {e["task"]} | {e["metric"]} | {e["delta"]:+.1f} | '
+                  + ('yes' if e['beyond_spread'] else
+                     'no (ranges overlap)' if min(len(e['scratch']), len(e['pretrained'])) > 1
+                     else 'one seed: cannot tell') + ' |' for e in found]
     return '\n'.join(lines) + '\n'
 
 
 def figure(table: list[dict], path: str, *, title: str) -> None:
-    """One panel per metric: for each backbone, scratch and pretrained bars side by side,
-    each labelled with its value."""
+    """One panel per metric: for each backbone, scratch and pretrained bars side by side at
+    the mean of their seeds, the range (min-max) as an error bar and each seed as a dot."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    metrics = [m for m in ('box AP', 'mask AP', 'mIoU') if any(r['metric'] == m for r in table)]
+    metrics = [m for m in ('top-1', 'box AP', 'mask AP', 'mIoU') if any(r['metric'] == m for r in table)]
     backbones = list(dict.fromkeys(r['backbone'] for r in table))
     fig, axes = plt.subplots(1, len(metrics), figsize=(4 * len(metrics), 3.6), squeeze=False)
     colours = {'scratch': '#9e9e9e', 'pretrained': '#1f77b4'}
+    by_cell = cells(table)
     for ax, metric in zip(axes[0], metrics):
-        for k, init in enumerate(('scratch', 'pretrained')):
-            values = [next((r['value'] for r in table if r['backbone'] == b and
-                            r['metric'] == metric and r['init'] == init), 0) for b in backbones]
-            xs = [i + (k - 0.5) * 0.38 for i in range(len(backbones))]
-            bars = ax.bar(xs, values, 0.38, label=init, color=colours[init])
-            ax.bar_label(bars, fmt='%.1f', fontsize=8)
+        inits = ('scratch',) if metric == 'top-1' else ('scratch', 'pretrained')
+        for k, init in enumerate(inits):
+            for i, backbone in enumerate(backbones):
+                values = next((v for (b, _, n, m), v in by_cell.items()
+                               if b == backbone and n == init and m == metric), None)
+                if not values:
+                    continue
+                x = i + (k - (len(inits) - 1) / 2) * 0.38
+                mean = sum(values) / len(values)
+                bar = ax.bar([x], [mean], 0.38, color=colours[init],
+                             label=init if i == 0 and metric != 'top-1' else None,
+                             yerr=[[mean - min(values)], [max(values) - mean]], capsize=4)
+                ax.scatter([x] * len(values), values, s=10, color='black', zorder=3)
+                ax.bar_label(bar, fmt='%.1f', fontsize=8, padding=6)
         ax.set_xticks(range(len(backbones)), backbones)
-        ax.set_title(metric)
-        ax.set_ylim(0, 100)
-    axes[0][0].set_ylabel('%')
-    axes[0][0].legend(loc='upper left', fontsize=8)
+        ax.set_title(metric + (' (pretraining)' if metric == 'top-1' else ''))
+        ax.set_ylim(0, 105)
+    axes[0][0].set_ylabel('% (bar: mean of seeds, line: range, dots: seeds)', fontsize=8)
+    handles = [a for a in axes[0] if a.get_legend_handles_labels()[0]]
+    if handles:
+        handles[0].legend(loc='upper left', fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     os.makedirs(osp.dirname(path) or '.', exist_ok=True)
