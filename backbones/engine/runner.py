@@ -63,6 +63,8 @@ class Runner(MMEngineRunner):
     it too, with the config prepared (`prepare`: derived in_channels and class counts, CPU
     adaptation) and the datasets' classes checked against the heads before the first batch."""
 
+    _testing = False  # set by test(): the model under test takes every tensor of its file
+
     @classmethod
     def from_cfg(cls, cfg):
         return super().from_cfg(prepare(cfg))
@@ -96,22 +98,19 @@ class Runner(MMEngineRunner):
         `backbone.norm{i}` -> our `backbone.out_norms.{i}`; the Swin repository's releases ->
         mmdet's SwinTransformer names). A config that fine-tunes from
         a model of other classes names the parts it takes: `load_parts = ['backbone', ...]`
-        (only those are taken, and they must be complete; testing takes every tensor). A classifier reads the file as
-        a release (official / timm / torchvision names). Unreadable files: CheckpointError."""
+        (only those are taken, and they must be complete; testing takes every tensor). A
+        classifier reads the file as a release (official / timm / torchvision names).
+        Unreadable files: CheckpointError."""
         model = getattr(self.model, 'module', self.model)
         weights_only = not os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD')
+        parts = None if self._testing else self.cfg.get('load_parts')
         checkpoint = load_weights(
-            model, filename, weights_only=weights_only,
-            parts=None if self._testing else self.cfg.get('load_parts'),
-            revise_keys=revise_keys,
+            model, filename, weights_only=weights_only, parts=parts, revise_keys=revise_keys,
             on_read=lambda c: self.call_hook('after_load_checkpoint', checkpoint=c))
         self._has_loaded = True
-        parts = None if self._testing else self.cfg.get('load_parts')
         self.logger.info(f'loaded every tensor of {", ".join(parts) if parts else "the model"} '
                          f'from {filename}')
         return checkpoint
-
-    _testing = False
 
     def test(self) -> dict:
         """MMEngine's test, its metrics also written to <log_dir>/test_result.json with the

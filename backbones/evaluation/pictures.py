@@ -153,8 +153,8 @@ def with_ground_truth(sample, dataset):
 @HOOKS.register_module()
 class ShowPredictionsHook(Hook):
     """Draw the prediction of every evaluated image into `out_dir` (tools/test.py
-    --show-dir), as <image name>.png, beside its ground truth. A relative `out_dir` lies in the run's folder
-    (work_dir/<timestamp>/), as with mmdet's test.py."""
+    --show-dir), as <image name>.png, beside its ground truth. A relative `out_dir` lies in
+    the run's folder (work_dir/<timestamp>/), as with mmdet's test.py."""
 
     priority = 'LOW'
 
@@ -214,8 +214,10 @@ def save_prediction(runner, out_file: str) -> str:
     batch = {key: value[:1] for key, value in batch.items()}
     runner.model.eval()
     with torch.no_grad():
-        sample = with_ground_truth(runner.model.test_step(batch)[0], runner.test_dataloader.dataset)
-    draw(runner.cfg.default_scope, runner.test_dataloader.dataset.metainfo,
+        sample = runner.model.test_step(batch)[0]
+    dataset = runner.test_dataloader.dataset
+    sample = with_ground_truth(sample, dataset)
+    draw(runner.cfg.default_scope, dataset.metainfo,
          mmcv.imread(sample.img_path, channel_order='rgb'), sample, out_file)
     return sample.img_path
 

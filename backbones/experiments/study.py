@@ -47,8 +47,9 @@ class Run:
 
     @property
     def name(self) -> str:
+        # one config, two runs: its scratch run sets the backbone's init_cfg
         scratch_of_pretrained = self.init == 'scratch' and any(
-            k.startswith('model.backbone.init_cfg') for k, _ in self.cfg_options)  # one config, two runs
+            k.startswith('model.backbone.init_cfg') for k, _ in self.cfg_options)
         return (osp.splitext(osp.basename(self.config))[0]
                 + ('_scratch' if scratch_of_pretrained else '')
                 + (f'_seed{self.seed}' if self.seed is not None else ''))
@@ -154,7 +155,6 @@ def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
     write result.json last. Returns the result."""
     from mmengine.config import Config
 
-    from ..engine.config import prepare
     from ..evaluation.pictures import save_prediction
     from ..engine.runner import Runner
     start = time.time()
@@ -167,7 +167,7 @@ def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
         cfg.train_cfg.max_iters = cfg.train_cfg.val_interval = max_iters
         cfg.default_hooks.checkpoint.interval = max_iters
     cfg.visualizer.name = f'visualizer_{osp.basename(out_dir)}'  # one per run and process
-    runner = Runner.from_cfg(prepare(cfg))
+    runner = Runner.from_cfg(cfg)  # (from_cfg prepares the config)
     runner.train()
     metrics = {k: float(v) for k, v in runner.test().items()}
     result = dict(run=run.__dict__, metrics=metrics, inputs=_inputs_key(run, max_iters))
@@ -378,7 +378,8 @@ def figure(table: list[dict], path: str, *, title: str) -> None:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    metrics = [m for m in ('top-1', 'box AP', 'mask AP', 'mIoU') if any(r['metric'] == m for r in table)]
+    metrics = [m for m in ('top-1', 'box AP', 'mask AP', 'mIoU')
+               if any(r['metric'] == m for r in table)]
     backbones = list(dict.fromkeys(r['backbone'] for r in table))
     fig, axes = plt.subplots(1, len(metrics), figsize=(4 * len(metrics), 3.6), squeeze=False)
     colours = {'scratch': '#9e9e9e', 'pretrained': '#1f77b4'}
