@@ -172,5 +172,5 @@ def test_infer_draws_the_detections_where_the_objects_are(trained, data_root, tm
     assert changed[on].mean() > 0.5, changed[on].mean()       # masks drawn over the objects
     assert changed[~near].mean() < 0.02, changed[~near].mean()  # the background untouched
     found = json.loads((tmp_path / 'out' / 'val_0000.json').read_text())
-    assert len(found) >= len(boxes) - 1 and {d['label'] for d in found} <= {'circle', 'square', 'triangle'}
+    assert len(found) >= len(boxes) - 1 and {d['label'] for d in found} <= {'checker', 'dots', 'stripes'}
     assert all(0 <= v <= 128 for d in found for v in d['bbox'])

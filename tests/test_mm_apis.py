@@ -88,7 +88,7 @@ def test_mmdet_apis_on_our_detector(here, det_checkpoint, monkeypatch):
     model = init_detector(str(DET), str(det_checkpoint), device='cpu')
     assert model.neck.lateral_convs[0].conv.in_channels == 256  # derived: ResNet-50's C2
     found = _detections(inference_detector(model, str(image)))
-    classes = ('circle', 'square', 'triangle')
+    classes = ('checker', 'dots', 'stripes')
     ours = [(classes.index(d['label']), d['score'], d['bbox'])
             for d in _ours(here, DET, det_checkpoint, image)]
     assert found and found == ours

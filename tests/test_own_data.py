@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DET = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'
 CASCADE = ROOT / 'configs/cascade_mask_rcnn/cascade-mask-rcnn_r50_fpn_4conv1fc-giou_1x_coco.py'
 SEG = ROOT / 'configs/demo/upernet_r50_demo-shapes.py'
-TWO = ('circle', 'square')
+TWO = ('checker', 'dots')
 
 
 @pytest.fixture(scope='module')
 def two_class_coco(tmp_path_factory):
-    """The demo COCO set with its triangles removed: a user's own 2-class set."""
+    """The demo COCO set with its striped objects removed: a user's own 2-class set."""
     root = make_coco_shapes(tmp_path_factory.mktemp('two_class'))
     for split in ('train', 'val'):
         path = Path(root) / 'annotations' / f'instances_{split}.json'
@@ -54,8 +54,8 @@ def _det_cfg(root: Path, work_dir: Path, **options) -> Config:
 
 def test_a_written_count_that_disagrees_stops_before_training(two_class_coco, tmp_path):
     cfg = _det_cfg(two_class_coco, tmp_path / 'w')
-    with pytest.raises(ValueError, match=r"train_dataloader\.dataset has 2 classes \('circle', "
-                                         r"'square'\) but model\.roi_head\.bbox_head\.num_classes"
+    with pytest.raises(ValueError, match=r"train_dataloader\.dataset has 2 classes \('checker', "
+                                         r"'dots'\) but model\.roi_head\.bbox_head\.num_classes"
                                          r"=3, model\.roi_head\.mask_head\.num_classes=3: set "
                                          r"model\.roi_head\.bbox_head\.num_classes=2 and "
                                          r"model\.roi_head\.mask_head\.num_classes=2"):
@@ -99,10 +99,10 @@ def test_the_built_dataset_is_checked_where_the_config_cannot_tell(two_class_coc
 
 
 def test_segmentation_counts(tmp_path):
-    """A 3-class semantic set (background, circle, square) under the 4-class demo config:
+    """A 3-class semantic set (background, checker, dots) under the 4-class demo config:
     both heads are named; None takes 3."""
     root = make_ade_shapes(tmp_path / 'ade')
-    three = dict(classes=('background', 'circle', 'square'))
+    three = dict(classes=('background', 'checker', 'dots'))
     cfg = Config.fromfile(SEG)
     cfg.merge_from_dict({'train_dataloader.dataset.metainfo': three,
                          'train_dataloader.dataset.data_root': str(root)})

@@ -16,7 +16,7 @@ from mmengine.registry import init_default_scope
 from backbones import ImageClassifier
 from backbones.weights.io import CheckpointError
 from backbones.models.convnext import _timm_to_official
-from backbones.data.demo import CLS_SHAPES, make_cls_shapes
+from backbones.data.demo import PATTERNS, make_cls_shapes
 from backbones.data.imagenet import ImageFolderDataset
 from conftest import randomize_
 
@@ -90,26 +90,49 @@ def test_image_folder_dataset_reads_the_demo_set(tmp_path):
     ds = ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='val'),
                             pipeline=[dict(type='LoadImageFromFile'),
                                       dict(type='backbones.PackClsInputs')])
-    assert ds.metainfo['classes'] == CLS_SHAPES and len(ds) == 2 * len(CLS_SHAPES)
+    assert ds.metainfo['classes'] == PATTERNS and len(ds) == 2 * len(PATTERNS)
     sample = ds[5]
     assert sample['inputs'].shape == (3, 48, 48) and sample['data_samples'] == 2
-    assert Path(ds.get_data_info(5)['img_path']).parent.name == CLS_SHAPES[2]
+    assert Path(ds.get_data_info(5)['img_path']).parent.name == PATTERNS[2]
 
 
 def test_image_folder_dataset_names_what_is_wrong(tmp_path):
     root = make_cls_shapes(tmp_path / 'cls', per_class=(2, 1))
     flat = root / 'flat'
     flat.mkdir()
-    (root / 'val' / 'star' / 'val_4_0000.JPEG').rename(flat / 'a.JPEG')
-    with pytest.raises(ValueError, match=r'val/star: class folder holds no images'):
+    (root / 'val' / 'stripes' / 'val_4_0000.JPEG').rename(flat / 'a.JPEG')
+    with pytest.raises(ValueError, match=r'val/stripes: class folder holds no images'):
         ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='val'))
     with pytest.raises(ValueError, match=r'flat: no class folders but 1 images .*wnid'):
         ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='flat'))
     with pytest.raises(FileNotFoundError, match=r'image folder .*test not found'):
         ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='test'))
-    with pytest.raises(ValueError, match=r"folders not in classes: \['triangle'\]"):
+    with pytest.raises(ValueError, match=r"folders not in classes: \['zigzag'\]"):
         ImageFolderDataset(data_root=str(root), data_prefix=dict(img_path='train'),
-                           metainfo=dict(classes=CLS_SHAPES[:-1]))
+                           metainfo=dict(classes=PATTERNS[:-1]))
+
+
+def test_the_demo_pretraining_set_is_learnable(tmp_path):
+    """ResNet-50's demo pretraining as shipped (its config, ImageFolderDataset, pipeline and
+    optimizer), 150 steps on a smaller copy of the set, stays far above chance (16.7): 6x less
+    than the demo's 600 steps. On the first demo's set (shapes in random colours) the full 500
+    steps of this config reached 32.7, ConvNeXt-T's 17.0."""
+    from mmengine.runner import Runner
+    from backbones.engine.config import prepare
+    root = make_cls_shapes(tmp_path / 'cls', per_class=(200, 25))
+    cfg = Config.fromfile(DEMO / 'r50_demo-shapes-cls.py')
+    cfg.merge_from_dict({
+        'work_dir': str(tmp_path / 'work'), 'visualizer.name': 'vis_learnable',
+        'train_dataloader.dataset.data_root': str(root),
+        'val_dataloader.dataset.data_root': str(root),
+        'test_dataloader.dataset.data_root': str(root),
+        'train_cfg.max_iters': 150, 'train_cfg.val_interval': 150,
+        'default_hooks.checkpoint.interval': 150})
+    cfg.param_scheduler[1].end = 150
+    runner = Runner.from_cfg(prepare(cfg))
+    runner.train()
+    top1 = runner.test()['cls/top1']
+    assert top1 >= 60, top1
 
 
 @pytest.mark.parametrize('pretraining, fine_tuning', [

@@ -1,9 +1,9 @@
-# The embedded demo set (backbones.data.demo.make_coco_shapes): 128x128 images of circles,
-# squares and triangles in COCO format under data/demo_shapes/. `python tools/study.py --data`
-# writes it.
+# The embedded demo set (backbones.data.demo.make_coco_shapes): 128x128 images of objects
+# filled with one of three black-and-white patterns (the class; any outline, no class colour)
+# in COCO format under data/demo_shapes/. `python tools/study.py --data` writes it.
 _base_ = './coco_instance.py'
 data_root = 'data/demo_shapes/'
-metainfo = dict(classes=('circle', 'square', 'triangle'))
+metainfo = dict(classes=('checker', 'dots', 'stripes'))
 # Evaluation reads ground truth from the json, so the test pipeline loads images only.
 pipeline = [
     dict(type='LoadImageFromFile'),

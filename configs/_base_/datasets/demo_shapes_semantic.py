@@ -1,13 +1,14 @@
 # The embedded semantic demo set (backbones.data.demo.make_ade_shapes): 128x128 images of
-# circles, squares and triangles on textured backgrounds in ADE20K's layout and label
-# convention (0 = ignore) under data/demo_ade_shapes/. `python tools/study.py --data` writes it.
+# objects filled with one of three black-and-white patterns (the class) on colourful
+# backgrounds in ADE20K's layout and label convention (0 = ignore) under data/demo_ade_shapes/.
+# `python tools/study.py --data` writes it.
 _base_ = './ade20k.py'
 data_root = 'data/demo_ade_shapes'
 crop_size = (128, 128)
 dataset = dict(
     type='backbones.CheckedSegDataset', data_root=data_root, img_suffix='.jpg',
     seg_map_suffix='.png', reduce_zero_label=True,
-    metainfo=dict(classes=('background', 'circle', 'square', 'triangle'),
+    metainfo=dict(classes=('background', 'checker', 'dots', 'stripes'),
                   palette=[[120, 120, 120], [255, 220, 0], [0, 220, 255], [255, 0, 200]]))
 load = dict(type='backbones.LoadSegAnnotations', reduce_zero_label=True)
 train_pipeline = [
