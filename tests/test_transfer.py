@@ -114,11 +114,12 @@ def test_image_folder_dataset_names_what_is_wrong(tmp_path):
 
 def test_the_demo_pretraining_set_is_learnable(tmp_path):
     """ResNet-50's demo pretraining as shipped (its config, ImageFolderDataset, pipeline and
-    optimizer), 150 steps on a smaller copy of the set, stays far above chance (16.7): 6x less
-    than the demo's 600 steps. On the first demo's set (shapes in random colours) the full 500
-    steps of this config reached 32.7, ConvNeXt-T's 17.0."""
-    from mmengine.runner import Runner
+    optimizer, through our Runner as make demo runs it), 150 steps (a quarter of the demo's
+    600) on a smaller copy of the set, ends far above chance (16.7). On the first demo's set
+    (shapes in random colours) the full 500 steps of this config reached 32.7, ConvNeXt-T's
+    17.0."""
     from backbones.engine.config import prepare
+    from backbones.engine.runner import Runner
     root = make_cls_shapes(tmp_path / 'cls', per_class=(200, 25))
     cfg = Config.fromfile(DEMO / 'r50_demo-shapes-cls.py')
     cfg.merge_from_dict({

@@ -10,7 +10,8 @@ of those patterns (polygon and RLE masks, some crowd regions and some empty imag
 colour, a size or an outline of its own, so a model from scratch cannot tell the downstream
 classes apart by a shortcut: it has to learn the patterns, which is what pretraining teaches.
 (The first demo's colour-coded classes let a model from scratch learn them in a few steps, and
-with random colours ConvNeXt-T learnt nothing in CPU minutes: README, "The demo's data".)
+with random colours ConvNeXt-T learnt nothing in CPU minutes: README, "The first demo's
+data".)
 Same seed, same bytes.
 """
 from __future__ import annotations
@@ -233,7 +234,7 @@ def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (10
     per image, its outline any of eight, filled with its class's pattern, on the downstream
     sets' backgrounds; `per_class` images per class in train and val. The object is large
     (radius 50-75% of the image, as ImageNet's objects fill their photos): with a smaller one
-    (30-45%) the background's random colours slow ConvNeXt-T's learning (README). 1000 train
+    (30-45%) ConvNeXt-T learnt more slowly (top-1 42.0 vs 48.3 after 300 steps, README). 1000 train
     images a class, not 250: from 250 ConvNeXt-T overfits (train loss 0.08, val top-1 60).
     Written to a temporary folder, then renamed: an interrupted run leaves no half set behind."""
     root = Path(root)

@@ -1,7 +1,7 @@
 # Demo pretraining: ConvNeXt-T's ImageNet classifier on the demo's "ImageNet" (six black-and-white
 # pattern classes, 48x48, configs/_base_/datasets/demo_shapes_cls.py) with the ImageNet recipe's
 # optimizer (AdamW, wd 0.05 off norms and biases, warm-up then cosine) for CPU minutes: 600
-# steps of 32 (README, "The demo's data" has the search that chose lr, steps and data).
+# steps of 32 (README, "Why ConvNeXt-T's pretraining falls short": the search that chose them).
 # Layer scale starts at 1.0, not 1e-6: from 1e-6 the blocks stay near zero for the few hundred
 # steps a demo has (as in the demo detectors). tools/study.py exports the result as the
 # official release file, which the *-pre demo configs read through init_cfg.
