@@ -2,10 +2,10 @@
 TTA), the Runner and its hooks (atomic checkpoints, exact resume, progress, test results),
 loading whole checkpoints, and the layer-decay optimizer constructor."""
 from .config import add_tensorboard, check_keys, prepare, use_tta
-from .optim import LayerDecayOptimWrapperConstructor
+from .optim import AutocastOptimWrapper, LayerDecayOptimWrapperConstructor
 from .runner import (CheckFiniteLossHook, EvalProgressHook, RNGStateHook, Runner, load_weights,
                      revise_state)
 
-__all__ = ['CheckFiniteLossHook', 'EvalProgressHook', 'LayerDecayOptimWrapperConstructor',
+__all__ = ['AutocastOptimWrapper', 'CheckFiniteLossHook', 'EvalProgressHook', 'LayerDecayOptimWrapperConstructor',
            'RNGStateHook', 'Runner', 'add_tensorboard', 'check_keys', 'load_weights', 'prepare',
            'revise_state', 'use_tta']

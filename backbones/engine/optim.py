@@ -8,15 +8,43 @@ library that keeps the official parameter names (`downsample_layers.i.*`, `stage
 mmpretrain's, mmdet's and mmseg's configs use it) gets the official name rule
 (`official_layer_id`), the one the published recipes were tuned with. As in the official
 code, 1-D parameters and biases get no weight decay.
+
+`AutocastOptimWrapper` runs the training forward under torch.autocast in bfloat16, on the CPU
+too, where MMEngine's AmpOptimWrapper refuses to start (it is for GPUs and their fp16 loss
+scaling, which bfloat16 does not need).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import torch
 from mmengine.logging import MMLogger
-from mmengine.optim import DefaultOptimWrapperConstructor
+from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper
 from torch import nn
 
 from ..models.base import DenseBackbone
-from ..registry import OPTIM_WRAPPER_CONSTRUCTORS
+from ..registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS
+
+
+@OPTIM_WRAPPERS.register_module()
+class AutocastOptimWrapper(OptimWrapper):
+    """OptimWrapper whose `optim_context` (the training forward and loss) runs under
+    torch.autocast(device of the model, `dtype`). Parameters, gradients, the optimizer's state
+    and evaluation stay float32; bfloat16 keeps float32's exponent range, so no loss scaling.
+    On the 2-core CPU it makes a ConvNeXt-T training step of 32 48x48 images 1.4x faster
+    (0.50 vs 0.71 s, README "The demo's pretraining")."""
+
+    def __init__(self, *, dtype: str = 'bfloat16', **kwargs) -> None:
+        super().__init__(**kwargs)
+        if dtype not in ('bfloat16', 'float16'):
+            raise ValueError(f"optim_wrapper.dtype={dtype!r}: use 'bfloat16' or 'float16'")
+        self.dtype = getattr(torch, dtype)
+
+    @contextmanager
+    def optim_context(self, model: nn.Module):
+        device = next(model.parameters()).device.type
+        with super().optim_context(model), torch.autocast(device, dtype=self.dtype):
+            yield
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()

@@ -122,5 +122,6 @@ def _by_mode(model, logits: torch.Tensor, data_samples, mode: str):
         if data_samples is None:
             raise ValueError(f"{name}: mode='loss' needs the labels as data_samples")
         labels = torch.as_tensor(data_samples, device=logits.device)
-        return dict(loss=F.cross_entropy(logits, labels, label_smoothing=model.label_smoothing))
+        return dict(loss=F.cross_entropy(logits.float(), labels,
+                                         label_smoothing=model.label_smoothing))
     raise ValueError(f"{name}: mode={mode!r}; use 'tensor', 'predict' or 'loss'")
