@@ -32,7 +32,7 @@ class AutocastOptimWrapper(OptimWrapper):
     torch.autocast(device of the model, `dtype`). Parameters, gradients, the optimizer's state
     and evaluation stay float32; bfloat16 keeps float32's exponent range, so no loss scaling.
     On the 2-core CPU it makes a ConvNeXt-T training step of 32 48x48 images 1.4x faster
-    (0.50 vs 0.71 s, README "The demo's pretraining")."""
+    (0.50 vs 0.71 s, README "Why ConvNeXt-T's pretraining stalled")."""
 
     def __init__(self, *, dtype: str = 'bfloat16', **kwargs) -> None:
         super().__init__(**kwargs)
