@@ -16,7 +16,7 @@ CONFIG = 'configs/demo/convnext-t_demo-shapes-cls.py'
 def _model() -> ImageClassifier:
     cfg = Config.fromfile(CONFIG)
     torch.manual_seed(0)
-    model = ImageClassifier(backbone=dict(cfg.model.backbone, arch=dict(
+    model = ImageClassifier(backbone=dict(cfg.model.backbone, drop_path_rate=0.0, arch=dict(
         depths=[1, 1, 1, 1], channels=[16, 32, 64, 128])), num_classes=6,
         data_preprocessor=cfg.model.data_preprocessor)
     model.init_weights()

@@ -9,8 +9,7 @@
 _base_ = ['../_base_/models/image-classifier.py', '../_base_/datasets/demo_shapes_cls.py',
           '../_base_/default_runtime_cls.py']
 model = dict(num_classes=6, backbone=dict(drop_path_rate=0.05, layer_scale_init_value=1e-6))
-optim_wrapper = dict(type='backbones.AutocastOptimWrapper', dtype='bfloat16',
-                     clip_grad=dict(max_norm=5.0),
+optim_wrapper = dict(type='backbones.AutocastOptimWrapper', clip_grad=dict(max_norm=5.0),
                      optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
                      paramwise_cfg=dict(norm_decay_mult=0, bias_decay_mult=0))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=900, val_interval=900)

@@ -5,9 +5,7 @@
 _base_ = './convnext-t_demo-shapes-cls.py'
 model = dict(backbone=dict(_delete_=True, type='backbones.ResNet', depth=50,
                            zero_init_residual=False))
-optim_wrapper = dict(type='OptimWrapper', _delete_=True, clip_grad=dict(max_norm=5.0),
-                     optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
-                     paramwise_cfg=dict(norm_decay_mult=0, bias_decay_mult=0))
+optim_wrapper = dict(type='OptimWrapper')
 train_cfg = dict(max_iters=600, val_interval=600)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, end=30),
