@@ -1,14 +1,21 @@
-"""backbones.AutocastOptimWrapper, as the demo pretraining config builds it: the training
-forward runs in bfloat16 on the CPU, the parameters, their gradients and the optimizer state
-stay float32, the loss is the float32 loss to bfloat16's precision; evaluation is float32."""
+"""backbones.AutocastOptimWrapper, as the demo pretraining config builds it: where the CPU
+computes bfloat16 natively the training forward runs in it, the parameters, their gradients and
+the optimizer state stay float32, the loss is the float32 loss to bfloat16's precision, and
+evaluation is float32; where it does not (torch's query forced to say so), the step runs in
+float32 and one log line says why."""
+import logging
+
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.logging import MMLogger
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
 from backbones import ImageClassifier
+from backbones.engine import precision
 from backbones.engine.optim import AutocastOptimWrapper
+from backbones.engine.precision import autocast_unsupported
 
 CONFIG = 'configs/demo/convnext-t_demo-shapes-cls.py'
 
@@ -23,7 +30,9 @@ def _model() -> ImageClassifier:
     return model
 
 
-def test_demo_pretraining_trains_in_bfloat16_with_float32_state():
+@pytest.mark.parametrize('native', [True, False], ids=['native-bf16', 'no-native-bf16'])
+def test_demo_pretraining_trains_in_bfloat16_only_where_native(native, monkeypatch):
+    monkeypatch.setattr(precision, 'cpu_computes_natively', lambda dtype: native)
     init_default_scope('backbones')
     cfg = Config.fromfile(CONFIG)
     assert cfg.optim_wrapper.type == 'backbones.AutocastOptimWrapper'
@@ -38,9 +47,27 @@ def test_demo_pretraining_trains_in_bfloat16_with_float32_state():
     with torch.no_grad():
         want = model(x['inputs'], x['data_samples'], mode='loss')['loss']
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
-    loss = model.train_step(data, wrapper)['loss']
-    assert seen == [torch.float32, torch.bfloat16]  # the fp32 reference, then the step
-    assert loss.dtype == torch.float32 and abs(loss.item() - want.item()) < 0.02 * want.item()
+    logger, records = MMLogger.get_current_instance(), []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        loss = model.train_step(data, wrapper)['loss']
+        model.train_step(data, wrapper)
+    finally:
+        logger.removeHandler(handler)
+    step = torch.bfloat16 if native else torch.float32
+    assert seen == [torch.float32, step, step]  # the fp32 reference, then two steps
+    warned = [r.getMessage() for r in records if 'AutocastOptimWrapper' in r.getMessage()]
+    if native:
+        assert not warned
+        assert abs(loss.item() - want.item()) < 0.02 * want.item()
+    else:  # one line, once, naming the reason
+        assert len(warned) == 1 and 'training in float32, not torch.bfloat16' in warned[0]
+        assert 'has no native bfloat16 kernels' in warned[0]
+        assert torch.backends.cpu.get_cpu_capability() in warned[0]
+        assert loss.item() == pytest.approx(want.item(), rel=1e-5)
+    assert loss.dtype == torch.float32
     for name, p in model.named_parameters():
         assert p.dtype == torch.float32, name
         assert not torch.equal(p, before[name]), f'{name} was not updated'
@@ -48,6 +75,13 @@ def test_demo_pretraining_trains_in_bfloat16_with_float32_state():
     assert state['exp_avg'].dtype == torch.float32
     model.val_step(data)
     assert seen[-1] == torch.float32  # evaluation is not autocast
+
+
+def test_support_is_torch_own_query():
+    native = torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    assert (autocast_unsupported('cpu', torch.bfloat16) is None) == native
+    assert (autocast_unsupported('cpu', torch.float16) is None) == (
+        torch.ops.mkldnn._is_mkldnn_fp16_supported())
 
 
 def test_autocast_dtype_is_checked():

@@ -180,6 +180,39 @@ def test_fine_tuning_starts_from_every_pretrained_tensor(tmp_path, pretraining, 
     assert not different, different[:5]
 
 
+@pytest.mark.parametrize('config', ['mask-rcnn_convnext-t_fpn_demo-shapes',
+                                    'upernet_convnext-t_demo-shapes'])
+def test_scratch_convnext_starts_at_the_official_layer_scale(config, tmp_path):
+    """A fair baseline: the scratch run's model, as its Runner builds and initialises it,
+    starts every block's layer scale at 1e-6 (the official from-scratch value); the pretrained
+    run of the same cell (its -pre config) starts from the checkpoint's values instead."""
+    from backbones.engine.config import prepare
+    from backbones.engine.runner import Runner
+    pre_cfg = Config.fromfile(DEMO / 'convnext-t_demo-shapes-cls.py')
+    init_default_scope('backbones')
+    classifier = ImageClassifier(**{k: v for k, v in pre_cfg.model.items() if k != 'type'})
+    classifier.init_weights()
+    randomize_(classifier)  # layer scales now 0.05-0.35
+    weights = tmp_path / 'weights.pth'
+    classifier.export_release(weights)
+    pretrained_config = config.replace('convnext-t', 'convnext-t-pre')
+    gammas = {}
+    for name, checkpoint in ((config, None), (pretrained_config, weights)):
+        cfg = Config.fromfile(DEMO / f'{name}.py')
+        if checkpoint:
+            cfg.model.backbone.init_cfg.checkpoint = str(checkpoint)
+        cfg.work_dir, cfg.visualizer.name = str(tmp_path / name), f'vis_ls_{name}'
+        runner = Runner.from_cfg(prepare(cfg))
+        runner._init_model_weights()
+        gammas[name] = {k: v for k, v in runner.model.backbone.state_dict().items()
+                        if k.endswith('.gamma')}
+    scratch, pretrained = gammas[config], gammas[pretrained_config]
+    assert len(scratch) == 18 and all(torch.all(v == 1e-6) for v in scratch.values())
+    trunk = classifier.state_dict()
+    assert all(torch.equal(v, trunk[f'backbone.{k}']) for k, v in pretrained.items())
+    assert all(v.min() >= 0.05 for v in pretrained.values())
+
+
 def test_study_end_to_end_short(tmp_path):
     """The main job shortened to 2 iterations a run: data, pretraining, export in the
     release format, 8 fine-tuning cells on 2 seeds each, results.json (one row per run, metric
@@ -271,6 +304,8 @@ def test_paper_scale_plan_commands_and_collected_table(tmp_path, monkeypatch):
         if r.init == 'scratch':
             assert init is None and cfg.model.backbone.get('frozen_stages', -1) == -1
             assert cfg.model.backbone.get('norm_eval', False) is False
+            if r.backbone == 'ConvNeXt-T':  # the official from-scratch layer scale
+                assert cfg.model.backbone.layer_scale_init_value == 1e-6
         elif r.backbone == 'ResNet-50':
             assert init == dict(type='Pretrained', checkpoint='my_weights/r50.pth')
         else:

@@ -15,6 +15,7 @@ import argparse
 import _tool  # noqa: F401  (first: hides third-party deprecation warnings)
 import torch
 
+from backbones.engine.precision import machine_summary
 from backbones.experiments import bench, bench_train
 
 TRAIN_VARIANTS = ('eager', 'channels_last', 'compile', 'compile+channels_last')
@@ -36,8 +37,9 @@ def main() -> None:
     parser.add_argument('--variants', nargs='+', choices=TRAIN_VARIANTS, default=['eager'],
                         help='train: which of ours to measure against the reference')
     args = parser.parse_args()
-    print(f'device: {torch.cuda.get_device_name() if gpu else "cpu"}, '
-          f'torch {torch.__version__}, threads {torch.get_num_threads()}')
+    # Figures differ between machines of one kind (AVX-512 vs AVX2, native bfloat16 or not):
+    # every table is printed under the machine it was measured on.
+    print(f'machine: {machine_summary()}, threads {torch.get_num_threads()}')
     if args.what == 'layernorm':
         bench.layernorm(bench.DEVICE, args.repeats)
     elif args.what == 'train':

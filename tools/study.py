@@ -17,8 +17,10 @@ Paper: the same eight fine-tuning runs on COCO / ADE20K from the official weight
 import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
 import shlex
+import time
 import os.path as osp
 
+from backbones.engine.precision import machine_summary
 from backbones.experiments import study
 from backbones.data.demo import make_ade_shapes, make_cls_shapes, make_coco_shapes
 
@@ -27,6 +29,7 @@ DEMO_DATA = (('data/demo_cls_shapes', make_cls_shapes), ('data/demo_shapes', mak
 
 
 def demo(args) -> None:
+    start = time.time()
     for root, make in DEMO_DATA:
         if not osp.isdir(root):
             print(f'[study] writing the demo data set {root}', flush=True)
@@ -35,7 +38,13 @@ def demo(args) -> None:
             print(f'[study] {root} is there already (delete it to write it again)', flush=True)
     if args.data:
         return
-    results = study.schedule(study.demo_plan(tuple(args.seeds)), args.out, jobs=args.jobs,
+    runs = study.demo_plan(tuple(args.seeds))
+    print(f'[study] machine: {machine_summary()}; {args.jobs} runs at a time', flush=True)
+    for precision in sorted({study.precision_of(r) for r in runs}):
+        names = [r.name for r in runs if study.precision_of(r) == precision]
+        print(f'[study] {precision}: {len(names)} runs ({", ".join(names[:3])}'
+              f'{", ..." if len(names) > 3 else ""})', flush=True)
+    results = study.schedule(runs, args.out, jobs=args.jobs,
                              redo=args.redo, max_iters=args.max_iters)
     for run, result in results.items():
         if run.task == 'pretraining':
@@ -46,6 +55,7 @@ def demo(args) -> None:
                               f'{len(args.seeds)} seed(s) a cell)'))
     print(f'[study] {args.out}/results.json, results.md, results.png; pictures: '
           f'{args.out}/<run>/prediction.png')
+    print(f'[study] wall time {study.fmt(time.time() - start)} on {machine_summary()}', flush=True)
 
 
 def paper(args) -> None:

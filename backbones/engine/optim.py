@@ -11,7 +11,8 @@ code, 1-D parameters and biases get no weight decay.
 
 `AutocastOptimWrapper` runs the training forward under torch.autocast in bfloat16, on the CPU
 too, where MMEngine's AmpOptimWrapper refuses to start (it is for GPUs and their fp16 loss
-scaling, which bfloat16 does not need).
+scaling, which bfloat16 does not need), and only where the device computes bfloat16 natively
+(`autocast_unsupported`): elsewhere it trains in float32 and logs why.
 """
 from __future__ import annotations
 
@@ -23,27 +24,42 @@ from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper
 from torch import nn
 
 from ..models.base import DenseBackbone
+from . import precision
 from ..registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS
 
 
 @OPTIM_WRAPPERS.register_module()
 class AutocastOptimWrapper(OptimWrapper):
     """OptimWrapper whose `optim_context` (the training forward and loss) runs under
-    torch.autocast(device of the model, `dtype`). Parameters, gradients, the optimizer's state
-    and evaluation stay float32; bfloat16 keeps float32's exponent range, so no loss scaling.
-    On the 2-core CPU it makes a ConvNeXt-T training step of 32 48x48 images 1.4x faster
-    (0.50 vs 0.71 s, README "Why ConvNeXt-T's pretraining stalled")."""
+    torch.autocast(device of the model, `dtype`) where that device computes `dtype` natively,
+    and in float32 elsewhere (one log line says why). Parameters, gradients, the optimizer's
+    state and evaluation stay float32; bfloat16 keeps float32's exponent range, so no loss
+    scaling. On a 2-core AVX-512 CPU with native bfloat16 it made a ConvNeXt-T training step of
+    32 48x48 images 1.4x faster (0.50 vs 0.71 s, docs/demo_notes.md)."""
 
     def __init__(self, *, dtype: str = 'bfloat16', **kwargs) -> None:
         super().__init__(**kwargs)
         if dtype not in ('bfloat16', 'float16'):
             raise ValueError(f"optim_wrapper.dtype={dtype!r}: use 'bfloat16' or 'float16'")
         self.dtype = getattr(torch, dtype)
+        self._device_dtype: dict[str, torch.dtype | None] = {}  # decided once per device
+
+    def autocast_dtype(self, device: str) -> torch.dtype | None:
+        """The dtype the forward runs in on `device` (None: float32, autocast off)."""
+        if device not in self._device_dtype:
+            reason = precision.autocast_unsupported(device, self.dtype)
+            if reason:
+                MMLogger.get_current_instance().warning(
+                    f'AutocastOptimWrapper: training in float32, not {self.dtype}: {reason}')
+            self._device_dtype[device] = None if reason else self.dtype
+        return self._device_dtype[device]
 
     @contextmanager
     def optim_context(self, model: nn.Module):
         device = next(model.parameters()).device.type
-        with super().optim_context(model), torch.autocast(device, dtype=self.dtype):
+        dtype = self.autocast_dtype(device)
+        with super().optim_context(model), torch.autocast(device, dtype=dtype or torch.float32,
+                                                          enabled=dtype is not None):
             yield
 
 

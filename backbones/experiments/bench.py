@@ -15,6 +15,7 @@ import torch
 import torchvision
 from torchvision.models.feature_extraction import create_feature_extractor
 
+from ..engine.precision import autocast_unsupported
 from ..models.convnext import ConvNeXt, LayerNorm2d
 from ..models.resnet import ResNet
 
@@ -220,7 +221,9 @@ def precision(repeats):
     with torch.inference_mode():
         diff = (bf16()[-1].float() - ref).abs().max().item()
     t = bench(bf16, repeats=repeats)
-    print(f'| bf16 autocast | {t:.1f} | {8e3 / t:.1f} | {t32 / t:.2f}x | {diff:.3g} |', flush=True)
+    emulated = autocast_unsupported(DEVICE, torch.bfloat16)
+    label = 'bf16 autocast' + (' (emulated: no native bf16 here)' if emulated else '')
+    print(f'| {label} | {t:.1f} | {8e3 / t:.1f} | {t32 / t:.2f}x | {diff:.3g} |', flush=True)
     progress('ConvNeXt-T torch.compile (compiling first)')
     start = time.perf_counter()
     compiled = torch.compile(net)

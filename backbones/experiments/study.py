@@ -90,6 +90,14 @@ def demo_plan(seeds: tuple[int, ...] = SEEDS) -> list[Run]:
     return pretraining + runs
 
 
+# What training from scratch means for each backbone, beyond dropping init_cfg. ResNet-50:
+# nothing frozen at its random init (mmdet's recipe freezes the stem and BatchNorm statistics,
+# right only for pretrained weights). ConvNeXt-T: layer scale from the official from-scratch
+# 1e-6 (the fine-tuning configs' 1.0 is overwritten by a checkpoint; from scratch nothing
+# overwrites it). The demo's scratch configs are written with the same values.
+SCRATCH = {'ResNet-50': (('model.backbone.frozen_stages', -1), ('model.backbone.norm_eval', False)),
+           'ConvNeXt-T': (('model.backbone.layer_scale_init_value', 1e-6),)}
+
 PAPER_CONFIGS = {('ConvNeXt-T', 'detection'): 'configs/mask_rcnn/mask-rcnn_convnext-t_fpn_ms-crop-3x_coco.py',
                  ('ResNet-50', 'detection'): 'configs/mask_rcnn/mask-rcnn_r50_fpn_ms-crop-3x_coco.py',
                  ('ConvNeXt-T', 'segmentation'): 'configs/upernet/upernet_convnext-t_160k_ade20k-512x512.py',
@@ -108,12 +116,8 @@ def paper_plan(pretrained: dict[str, str] | None = None) -> list[Run]:
         init = ((('model.backbone.init_cfg.type', 'Pretrained'),
                  ('model.backbone.init_cfg.checkpoint', weights)) if weights else ())
         runs.append(Run(backbone, task, 'pretrained', config, cfg_options=init))
-        # From scratch nothing may stay frozen at its random init (mmdet's ResNet recipe
-        # freezes the stem and BatchNorm statistics, right only for pretrained weights).
-        unfreeze = ((('model.backbone.frozen_stages', -1), ('model.backbone.norm_eval', False))
-                    if backbone == 'ResNet-50' else ())
         runs.append(Run(backbone, task, 'scratch', config,
-                        cfg_options=(('model.backbone.init_cfg', None), *unfreeze)))
+                        cfg_options=(('model.backbone.init_cfg', None), *SCRATCH[backbone])))
     return runs
 
 
@@ -136,6 +140,22 @@ def paper_command(run: Run, root: str, gpus: int = 8) -> list[str]:
 
 def work_dir(run: Run, root: str) -> str:
     return osp.join(root, run.name)
+
+
+def precision_of(run: Run) -> str:
+    """The precision the run's training forward will use on this machine: 'float32', or the
+    autocast dtype where its config asks for one and the device computes it natively."""
+    import torch
+    from mmengine.config import Config
+
+    from ..engine.precision import autocast_unsupported
+    wrapper = Config.fromfile(run.config).optim_wrapper
+    if wrapper.get('type') not in ('backbones.AutocastOptimWrapper', 'AutocastOptimWrapper'):
+        return 'float32'
+    dtype = wrapper.get('dtype', 'bfloat16')
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    reason = autocast_unsupported(device, getattr(torch, dtype))
+    return f'float32 (config asks {dtype}; {reason})' if reason else f'{dtype} autocast'
 
 
 # -- one run, in its own process ------------------------------------------------------------
@@ -208,7 +228,7 @@ def _max_iters(run: Run, max_iters: int | None) -> int:
     return max_iters or Config.fromfile(run.config).train_cfg.max_iters
 
 
-def _fmt(seconds: float) -> str:
+def fmt(seconds: float) -> str:
     return f'{int(seconds) // 60}m{int(seconds) % 60:02d}s'
 
 
@@ -259,7 +279,7 @@ def schedule(runs: list[Run], root: str, *, jobs: int = 2, redo: bool = False,
                                        f'see {out}/run.log')
                 with open(osp.join(out, 'result.json')) as f:
                     results[run] = json.load(f)
-                print(f'[study] finished {run.name} in {_fmt(time.time() - t0)}: '
+                print(f'[study] finished {run.name} in {fmt(time.time() - t0)}: '
                       f'{summary(run, results[run]["metrics"])}', flush=True)
             if running and time.time() - last_print >= poll:
                 last_print = time.time()
@@ -272,8 +292,8 @@ def schedule(runs: list[Run], root: str, *, jobs: int = 2, redo: bool = False,
                             if first and it > first[0] else None)
                     eta = (n - it) / rate if rate else None
                     lines.append(f'{run.name} {it}/{n} it, ETA '
-                                 f'{_fmt(eta) + " + test" if eta is not None else "?"}')
-                print(f'[study] {total - left}/{total} done, {_fmt(time.time() - started_all)} '
+                                 f'{fmt(eta) + " + test" if eta is not None else "?"}')
+                print(f'[study] {total - left}/{total} done, {fmt(time.time() - started_all)} '
                       f'elapsed | ' + ' | '.join(lines), flush=True)
     finally:
         for proc, log, _, _ in running.values():
