@@ -1,5 +1,9 @@
+import time
+
 import pytest
 import torch
+
+import budget
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +57,93 @@ def http_server(tmp_path):
     yield served
     if thread.is_alive():
         served.stop()
+
+
+# -- the suite's time budget (tests/budget.py; `make test` passes --budget) -----------------
+def pytest_addoption(parser):
+    parser.addoption('--budget', action='store_true',
+                     help='fail the run if a test or shared fixture takes longer than its '
+                     'stated budget (tests/budget.py), scaled to this machine')
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'slow(seconds, reason): this test may take up to '
+                            '`seconds` on the reference machine (tests/budget.py), because `reason`')
+    config._budget_rows = []  # (what, seconds taken, seconds allowed, reason or None)
+
+
+_started: list = []  # shared fixtures set up during the current test's setup (worker side)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    start = time.perf_counter()
+    yield
+    if fixturedef.scope != 'function':
+        stated = getattr(fixturedef.func, 'budget', None)
+        _started.append((f'{fixturedef.baseid}::{fixturedef.argname} (fixture)',
+                         time.perf_counter() - start, *(stated or (None, None))))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if call.when == 'setup':  # travels with the report to xdist's controller
+        report.user_properties.append(('shared_fixtures', list(_started)))
+        _started.clear()
+    if call.when == 'call':
+        mark = item.get_closest_marker('slow')
+        report.user_properties.append(('slow', mark.kwargs if mark else None))
+
+
+def pytest_runtest_logreport(report):
+    config = _CONFIG[0] if _CONFIG else None
+    if config is None or not config.getoption('--budget') or report.skipped:
+        return
+    props = dict(report.user_properties)
+    times = _TEST_TIMES.setdefault(report.nodeid, [0.0, None])
+    shared = sum(s for _, s, *_ in props.get('shared_fixtures', []))
+    times[0] += report.duration - (shared if report.when == 'setup' else 0.0)
+    for name, seconds, allowed, reason in props.get('shared_fixtures', []):
+        config._budget_rows.append((name, seconds, allowed or budget.FIXTURE_LIMIT, reason))
+    if 'slow' in props:
+        times[1] = props['slow']
+    if report.when == 'teardown':
+        stated = times[1] or {}
+        config._budget_rows.append((report.nodeid, times[0],
+                                    stated.get('seconds', budget.LIMIT), stated.get('reason')))
+
+
+_CONFIG: list = []
+_TEST_TIMES: dict = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    _CONFIG.append(session.config)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    if not config.getoption('--budget') or hasattr(config, 'workerinput'):
+        return  # checked once, by the controller (or the only process)
+    factor = budget.machine_factor()
+    over = [(what, s, allowed) for what, s, allowed, _ in config._budget_rows
+            if s > allowed * factor * budget.TOLERANCE]
+    config._budget_report = (factor, over)
+    if over and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    factor, over = getattr(config, '_budget_report', (None, []))
+    if factor is None:
+        return
+    write = terminalreporter.write_line
+    write(f'budget (tests/budget.py): this machine runs {factor:.2f}x the reference '
+          f'({budget.REFERENCE}); a test may take {budget.LIMIT:.0f} s x that unless marked slow')
+    for what, seconds, allowed in over:
+        write(f'OVER BUDGET: {what} took {seconds:.0f} s, allowed {allowed:.0f} s x {factor:.2f} '
+              f'x {budget.TOLERANCE} tolerance: make it faster, or state seconds and reason '
+              '(@pytest.mark.slow / @budget)', red=True)

@@ -1,5 +1,6 @@
 """tools/benchmark.py train measures real training steps (figures are for docs, not asserted):
 one model's child process trains on the fake batch and reports a finite loss and memory."""
+import pytest
 import json
 import math
 import re
@@ -29,6 +30,8 @@ def test_fake_batch_holds_boxes_inside_the_image_and_masks_under_them():
         assert sample.gt_instances.masks.to_ndarray().sum() > 0
 
 
+@pytest.mark.slow(seconds=150, reason=(
+    'the benchmark child builds and trains a whole UperNet ResNet-50 in a fresh process'))
 def test_training_step_child_reports_its_figures():
     run = subprocess.run([sys.executable, '-m', 'backbones.experiments.bench_train', '_train',
                           'UperNet ResNet-50', '2', '128', '128', 'eager', '1'],

@@ -19,6 +19,7 @@ import torch
 from mmengine.config import Config
 
 from backbones.data.demo import make_ade_shapes, make_coco_shapes
+from budget import budget
 
 ROOT = Path(__file__).resolve().parents[1]
 DET = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'
@@ -58,11 +59,13 @@ def _trained(here: Path, package, config: Path, name: str) -> Path:
 
 
 @pytest.fixture(scope='module')
+@budget(seconds=60, reason="mmdet's own tools/train.py on our config, 20 iterations")
 def det_checkpoint(here):
     return _trained(here, mmdet, DET, 'det')
 
 
 @pytest.fixture(scope='module')
+@budget(seconds=50, reason="mmseg's own tools/train.py on our config, 20 iterations")
 def seg_checkpoint(here):
     return _trained(here, mmseg, SEG, 'seg')
 

@@ -117,6 +117,8 @@ def test_segmentation_counts(tmp_path):
     assert cfg.model.decode_head.num_classes == cfg.model.auxiliary_head.num_classes == 3
 
 
+@pytest.mark.slow(seconds=60, reason=(
+    "two short detector trainings, the second from the first one's checkpoint"))
 def test_load_parts_fine_tunes_a_three_class_detector_into_two_classes(two_class_coco, tmp_path):
     """The strict load of a 3-class checkpoint into the 2-class config names the parts that
     fit; with load_parts set to them, every tensor of those parts arrives, the heads keep their

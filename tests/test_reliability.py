@@ -54,6 +54,8 @@ def _miou(log: str) -> float:
     return float(re.findall(r'mIoU: ([\d.]+)', log)[-1])
 
 
+@pytest.mark.slow(seconds=90, reason=(
+    'two training subprocesses of 24 iterations, one killed and resumed'))
 def test_sigkill_then_resume_equals_uninterrupted(data_root, tmp_path):
     config = _config(data_root, tmp_path / 'cfg.py')
     straight = _train(config, tmp_path / 'straight')

@@ -14,6 +14,7 @@ from mmengine.config import Config
 from backbones.engine.config import add_tensorboard, prepare
 from backbones.data.demo import make_ade_shapes
 from backbones.engine.runner import Runner
+from budget import budget
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_R50 = ROOT / 'configs/demo/upernet_r50_demo-shapes.py'
@@ -41,6 +42,8 @@ def data_root(tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
+@budget(seconds=160, reason='the demo UperNet trained 150 iterations: its mIoU is the figure '
+        'checked, and six tests read its checkpoint')
 def trained(data_root, tmp_path_factory):
     work_dir = tmp_path_factory.mktemp('seg_run')
     runner = Runner.from_cfg(prepare(_cfg(data_root, work_dir)))
@@ -55,6 +58,7 @@ def test_demo_training_beats_chance(trained):
 
 
 @pytest.fixture(scope='module')
+@budget(seconds=70, reason='tools/test.py twice (single-scale, --tta) in subprocesses')
 def evaluated(trained, data_root, tmp_path_factory):
     """tools/test.py on 10 images, single-scale with --show-dir, then --tta, into one work
     dir (as a user evaluates a checkpoint both ways): (work dir, {False: log, True: log})."""
@@ -105,6 +109,7 @@ def test_report_shows_test_and_tta_results(evaluated):
     assert cells[9].startswith('test ') and ', --tta ' in cells[9]
 
 
+@pytest.mark.slow(seconds=60, reason='tools/infer.py in a subprocess over the 50 validation images')
 def test_infer_paints_each_class_where_it_is(trained, data_root, tmp_path):
     """tools/infer.py on the demo UperNet: the picture is the image blended with the palette
     colour of the class predicted at each pixel (mmseg's visualizer, alpha 0.6)."""
@@ -136,6 +141,8 @@ def test_infer_paints_each_class_where_it_is(trained, data_root, tmp_path):
     assert abs(sum(summary.values()) - 1) < 1e-3 and 'background' in summary
 
 
+@pytest.mark.slow(seconds=75, reason=(
+    'ConvNeXt-T UperNet trained 60 iterations: the falling loss is the figure checked'))
 def test_convnext_loss_falls_and_tensorboard_shows_it(data_root, tmp_path):
     cfg = _cfg(data_root, tmp_path, DEMO_CONVNEXT, **{
         'train_cfg.max_iters': 60, 'train_cfg.val_interval': 1000,

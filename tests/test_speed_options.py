@@ -52,6 +52,8 @@ def eager(config, tmp_path_factory):
     return _train(config, tmp_path_factory.mktemp('eager'))
 
 
+@pytest.mark.slow(seconds=90, reason=(
+    'tools/train.py in a subprocess per option; --compile compiles the detector first'))
 @pytest.mark.parametrize('options', [('--channels-last',), ('--compile',)],
                          ids=['channels_last', 'compile'])
 def test_same_losses_and_checkpoint_names(config, eager, tmp_path, options):

@@ -3,6 +3,7 @@ the release's format and come back through the fine-tuning configs' init_cfg, an
 experiment (tools/study.py) runs end to end."""
 import json
 import os
+import re
 import os.path as osp
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from backbones import ImageClassifier
+from backbones.engine.precision import cpu_computes_natively, machine_summary
 from backbones.weights.io import CheckpointError
 from backbones.models.convnext import _timm_to_official
 from backbones.data.demo import PATTERNS, make_cls_shapes
@@ -112,6 +114,8 @@ def test_image_folder_dataset_names_what_is_wrong(tmp_path):
                            metainfo=dict(classes=PATTERNS[:-1]))
 
 
+@pytest.mark.slow(seconds=150, reason=(
+    'ResNet-50 pretrained 150 steps through our Runner: its top-1 is the figure checked'))
 def test_the_demo_pretraining_set_is_learnable(tmp_path):
     """ResNet-50's demo pretraining as shipped (its config, ImageFolderDataset, pipeline and
     optimizer, through our Runner as make demo runs it), 150 steps (a quarter of the demo's
@@ -213,11 +217,19 @@ def test_scratch_convnext_starts_at_the_official_layer_scale(config, tmp_path):
     assert all(v.min() >= 0.05 for v in pretrained.values())
 
 
+@pytest.mark.slow(seconds=300, reason=(
+    'the main job end to end: 20 runs as subprocesses (2 iterations each, small data), '
+    'then a second call that reuses them'))
 def test_study_end_to_end_short(tmp_path):
-    """The main job shortened to 2 iterations a run: data, pretraining, export in the
-    release format, 8 fine-tuning cells on 2 seeds each, results.json (one row per run, metric
-    and seed) / .md (mean and range per cell, the effect of pretraining against the spread) /
-    .png; a second call reuses every run."""
+    """The main job shortened to 2 iterations a run, on small copies of the demo sets where
+    it looks for them (the writers are tested in test_*_data.py): pretraining, export in the
+    release format, 8 fine-tuning cells on 2 seeds each (seed s from pretraining seed s),
+    results.json (one row per run, metric and seed) / .md (mean and range per cell, the
+    effect of pretraining against the spread) / .png; a second call reuses every run."""
+    from backbones.data.demo import make_ade_shapes, make_coco_shapes
+    make_cls_shapes(tmp_path / 'data/demo_cls_shapes', per_class=(12, 4))
+    make_coco_shapes(tmp_path / 'data/demo_shapes', num_train=8, num_val=4)
+    make_ade_shapes(tmp_path / 'data/demo_ade_shapes', num_train=8, num_val=4)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, str(ROOT / 'tools/study.py'), '--max-iters', '2']
     run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=1500, env=env)
@@ -230,7 +242,7 @@ def test_study_end_to_end_short(tmp_path):
         (b, t, i, s) for b in ('ConvNeXt-T', 'ResNet-50') for t in ('detection', 'segmentation')
         for i in ('scratch', 'pretrained') for s in (0, 1)}
     assert {(r['backbone'], r['metric'], r['seed']) for r in rows if r['task'] == 'pretraining'} == {
-        ('ConvNeXt-T', 'top-1', 0), ('ResNet-50', 'top-1', 0)}
+        (b, 'top-1', s) for b in ('ConvNeXt-T', 'ResNet-50') for s in (0, 1)}
     assert all(0 <= r['value'] <= 100 for r in rows)
     lines = run.stdout.splitlines()
     cells = [line for line in lines if line.startswith(('| ConvNeXt-T', '| ResNet-50'))]
@@ -247,9 +259,21 @@ def test_study_end_to_end_short(tmp_path):
     assert 'downsample_layers.0.0.weight' in convnext['model'] and 'head.weight' in convnext['model']
     resnet = torch.load(study / 'weights/resnet50_demo-shapes.pth', weights_only=True)
     assert 'layer4.2.conv3.weight' in resnet and resnet['fc.weight'].shape == (6, 2048)
+    # fine-tuning seed s started from pretraining seed s (a chain per seed)
+    seed1 = torch.load(study / 'weights/resnet50_demo-shapes_seed1.pth', weights_only=True)
+    assert not torch.equal(seed1['fc.weight'], resnet['fc.weight'])
+    done = json.loads((study / 'upernet_r50-pre_demo-shapes_seed1/result.json').read_text())
+    assert done['run']['cfg_options'] == [['model.backbone.init_cfg.checkpoint',
+                                           'work_dirs/study/weights/resnet50_demo-shapes_seed1.pth']]
     assert 'ETA' in run.stdout and 'top-1' in run.stdout
+    # what it ran on and in which precision, then the wall time
+    assert f'[study] machine: {machine_summary()}' in run.stdout
+    precision = next(line for line in lines if 'convnext-t_demo-shapes-cls_seed0' in line
+                     and line.startswith('[study] ') and ' runs (' in line)
+    assert ('bfloat16 autocast' in precision) == cpu_computes_natively(torch.bfloat16), precision
+    assert re.search(r'^\[study\] wall time \d+m\d\ds on cpu', run.stdout, re.M)
     again = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
-    assert again.returncode == 0 and again.stdout.count('[study] reusing') == 18
+    assert again.returncode == 0 and again.stdout.count('[study] reusing') == 20
     assert json.loads((study / 'results.json').read_text()) == rows
 
 

@@ -94,6 +94,8 @@ def test_infer_names_a_missing_image_before_loading_anything(tmp_path):
     assert not (tmp_path / 'out').exists()
 
 
+@pytest.mark.slow(seconds=60, reason=(
+    'each misspelt key is a tools/train.py subprocess that must stop with its message'))
 def test_config_keys_nothing_reads(tmp_path):
     child = tmp_path / 'child.py'
     child.write_text(f"_base_ = '{SEG}'\nmodle = dict(backbone=dict(depth=101))\n"

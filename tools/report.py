@@ -6,7 +6,8 @@ For each work dir: the config MMEngine saved there; its results, said in the `re
 column: the latest tools/test.py result (else the latest validation logged in training) and
 the latest `tools/test.py --tta` result (the paper's multi-scale mIoU, "mIoU ms"); and the
 model's parameters and FLOPs (backbones/evaluation/flops.py, at the paper's input size). The paper's
-figure stands in brackets beside each. `--plot` draws every run's loss and metric curves. Rows come in the paper's order: by task, then size group (T, S, B,
+figure stands in brackets beside each. `--plot` draws every run's loss and metric curves.
+Rows come in the paper's order: by task, then size group (T, S, B,
 IN-22K), each ConvNeXt row after the row it is compared with. A second table gives the
 paper's comparisons: its delta beside the measured one where both runs exist. Prints
 Markdown; `--out` also writes it to a file. Where two work dirs hold one config, each row's

@@ -1,7 +1,7 @@
 """The paper's experiment: pretrain, export as released, fine-tune from it and from scratch.
 
-    python tools/study.py                 # the demo scale (make demo), every cell on 2 seeds
-    python tools/study.py --seeds 0 1 2   # more seeds a cell (the table: mean and range)
+    python tools/study.py                 # the demo scale (make demo), the chain on 2 seeds
+    python tools/study.py --seeds 0 1 2   # more seeds (the table: mean and range)
     python tools/study.py --redo          # run everything again instead of reusing runs
     python tools/study.py --data          # only write the demo data sets (under data/)
     python tools/study.py --scale paper   # print the cluster commands of the paper's scale
@@ -89,7 +89,8 @@ def main() -> None:
     parser.add_argument('--redo', action='store_true', help='rerun finished runs too')
     parser.add_argument('--max-iters', type=int, help='shorten every run (a quick check)')
     parser.add_argument('--seeds', type=int, nargs='+', default=list(study.SEEDS),
-                        help='demo: the seeds every fine-tuning cell runs with (default: '
+                        help='demo: the seeds of the chain: pretraining seed s, then every '
+                        'fine-tuning cell with seed s from its weights (default: '
                         f'{" ".join(map(str, study.SEEDS))}); the table shows their mean and range')
     parser.add_argument('--data', action='store_true',
                         help='demo: write the demo data sets (where missing) and stop')

@@ -67,12 +67,21 @@ def _init_checkpoint(config: str) -> str:
     return init['checkpoint']
 
 
-SEEDS = (0, 1)  # every fine-tuning cell of the demo runs once per seed
+SEEDS = (0, 1)  # every run of the demo chain (pretraining and fine-tuning) runs once per seed
+
+
+def seeded_weights(path: str, seed: int) -> str:
+    """Where pretraining seed `seed` exports: the -pre configs' own file for seed 0 (so they
+    run as they are after make demo), `<name>_seed<s>.pth` beside it for the others."""
+    stem, ext = osp.splitext(path)
+    return path if seed == 0 else f'{stem}_seed{seed}{ext}'
 
 
 def demo_plan(seeds: tuple[int, ...] = SEEDS) -> list[Run]:
-    """Two pretraining runs (seed 0), then 2 backbones x 2 tasks x {scratch, pretrained} x
-    `seeds`. The pretraining exports to the file the `-pre` configs' init_cfg reads."""
+    """Per backbone and seed s: pretraining with seed s, exported as released; then detection
+    and segmentation from scratch and from that export, each with seed s. So a cell's range
+    holds the pretraining's variance too; scratch and pretrained runs of a cell differ only in
+    what their init means (init_cfg, and SCRATCH's values, which the scratch configs hold)."""
     pretraining, runs = [], []
     for backbone, tag in (('ConvNeXt-T', 'convnext-t'), ('ResNet-50', 'r50')):
         config = osp.join(REPO, 'configs', 'demo', '{}.py').format
@@ -80,13 +89,15 @@ def demo_plan(seeds: tuple[int, ...] = SEEDS) -> list[Run]:
                       'segmentation': config(f'upernet_{tag}-pre_demo-shapes')}
         scratch = {'detection': config(f'mask-rcnn_{tag}_fpn_demo-shapes'),
                    'segmentation': config(f'upernet_{tag}_demo-shapes')}
-        pretraining.append(Run(backbone, 'pretraining', 'scratch', config(f'{tag}_demo-shapes-cls'),
-                               export=_init_checkpoint(pretrained['detection']), seed=0))
         for seed in seeds:
+            weights = seeded_weights(_init_checkpoint(pretrained['detection']), seed)
+            pretraining.append(Run(backbone, 'pretraining', 'scratch',
+                                   config(f'{tag}_demo-shapes-cls'), export=weights, seed=seed))
             for task in ('detection', 'segmentation'):
                 runs.append(Run(backbone, task, 'scratch', scratch[task], seed=seed))
-                runs.append(Run(backbone, task, 'pretrained', pretrained[task],
-                                needs=_init_checkpoint(pretrained[task]), seed=seed))
+                runs.append(Run(backbone, task, 'pretrained', pretrained[task], needs=weights,
+                                seed=seed, cfg_options=(
+                                    ('model.backbone.init_cfg.checkpoint', weights),)))
     return pretraining + runs
 
 
@@ -186,6 +197,10 @@ def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
     if max_iters:  # a short run (the test suite's): every interval fits in it
         cfg.train_cfg.max_iters = cfg.train_cfg.val_interval = max_iters
         cfg.default_hooks.checkpoint.interval = max_iters
+    if cfg.test_dataloader == cfg.val_dataloader and cfg.test_evaluator == cfg.val_evaluator:
+        # runner.test() below evaluates the same set: a validation at the end of training
+        # would compute the same figures a second time (the demo's configs: val = test).
+        cfg.train_cfg.val_begin = cfg.train_cfg.max_iters + 1
     cfg.visualizer.name = f'visualizer_{osp.basename(out_dir)}'  # one per run and process
     runner = Runner.from_cfg(cfg)  # (from_cfg prepares the config)
     runner.train()
