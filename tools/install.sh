@@ -67,7 +67,7 @@ if ! "$PY" -c "import mmcv, mmcv.ops, sys; sys.exit(mmcv.__version__ != '$MMCV_V
       export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-$("$PY" -c 'import torch; print("%d.%d" % torch.cuda.get_device_capability())')}
     fi
     # -g0: Python's own CFLAGS carry -g, and debug info for 77 files of torch templates
-    # more than doubles the compile (one kernel file: 36 s with it, 15 s without, AVX2 EPYC).
+    # more than doubles the compile (one kernel file: 36 s with it, 15 s without, 2-core AVX-512 EPYC).
     CFLAGS="${CFLAGS:-} -g0" MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-$(nproc)} \
       "$PY" -m pip wheel --disable-pip-version-check --no-build-isolation --no-deps "$sdist" -w "$build_out"
     # Move into the cache only when complete, so an interrupted build leaves no half wheel.

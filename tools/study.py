@@ -40,8 +40,9 @@ def demo(args) -> None:
         return
     runs = study.demo_plan(tuple(args.seeds))
     print(f'[study] machine: {machine_summary()}; {args.jobs} runs at a time', flush=True)
-    for precision in sorted({study.precision_of(r) for r in runs}):
-        names = [r.name for r in runs if study.precision_of(r) == precision]
+    precisions = {run: study.precision_of(run) for run in runs}  # one config read a run
+    for precision in sorted(set(precisions.values())):
+        names = [r.name for r, p in precisions.items() if p == precision]
         print(f'[study] {precision}: {len(names)} runs ({", ".join(names[:3])}'
               f'{", ..." if len(names) > 3 else ""})', flush=True)
     results = study.schedule(runs, args.out, jobs=args.jobs,

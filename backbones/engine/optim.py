@@ -35,7 +35,8 @@ class AutocastOptimWrapper(OptimWrapper):
     and in float32 elsewhere (one log line says why). Parameters, gradients, the optimizer's
     state and evaluation stay float32; bfloat16 keeps float32's exponent range, so no loss
     scaling. On a 2-core AVX-512 CPU with native bfloat16 it made a ConvNeXt-T training step of
-    32 48x48 images 1.4x faster (0.50 vs 0.71 s, docs/demo_notes.md)."""
+    32 48x48 images 1.4x faster (0.50 vs 0.71 s, README "Why ConvNeXt-T's pretraining
+    stalled")."""
 
     def __init__(self, *, dtype: str = 'bfloat16', **kwargs) -> None:
         super().__init__(**kwargs)

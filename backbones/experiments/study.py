@@ -89,8 +89,9 @@ def demo_plan(seeds: tuple[int, ...] = SEEDS) -> list[Run]:
                       'segmentation': config(f'upernet_{tag}-pre_demo-shapes')}
         scratch = {'detection': config(f'mask-rcnn_{tag}_fpn_demo-shapes'),
                    'segmentation': config(f'upernet_{tag}_demo-shapes')}
+        exported = _init_checkpoint(pretrained['detection'])  # the file the -pre configs read
         for seed in seeds:
-            weights = seeded_weights(_init_checkpoint(pretrained['detection']), seed)
+            weights = seeded_weights(exported, seed)
             pretraining.append(Run(backbone, 'pretraining', 'scratch',
                                    config(f'{tag}_demo-shapes-cls'), export=weights, seed=seed))
             for task in ('detection', 'segmentation'):
