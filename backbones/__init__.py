@@ -14,18 +14,16 @@ Layers, each importing only those above it:
     experiments  the transfer study (demo and paper scale) and the speed benchmarks
 """
 from .registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
-from .weights import CheckpointError, allow_own_checkpoints, load_pretrained, read_state_dict, save_atomic
+from .weights import CheckpointError, load_pretrained, read_state_dict, save_atomic
 from .models import ConvNeXt, ImageClassifier, ResNet, RoadmapNet, TimmClassifier
 from .data import (CheckedADE20KDataset, CheckedCocoDataset, CheckedSegDataset, ImageFolderDataset,
                    LoadSegAnnotations)
 from .engine import CheckFiniteLossHook, LayerDecayOptimWrapperConstructor, RNGStateHook, Runner
 from .evaluation import Accuracy, ShowPredictionsHook
 
-allow_own_checkpoints()
-
 __all__ = ['Accuracy', 'CheckFiniteLossHook', 'CheckedADE20KDataset', 'CheckedCocoDataset',
            'CheckedSegDataset', 'CheckpointError', 'ConvNeXt', 'ImageClassifier',
            'ImageFolderDataset', 'LayerDecayOptimWrapperConstructor', 'LoadSegAnnotations',
            'MODELS', 'OPTIM_WRAPPER_CONSTRUCTORS', 'RNGStateHook', 'ResNet', 'RoadmapNet',
-           'Runner', 'ShowPredictionsHook', 'TimmClassifier', 'allow_own_checkpoints',
+           'Runner', 'ShowPredictionsHook', 'TimmClassifier',
            'load_pretrained', 'read_state_dict', 'save_atomic']

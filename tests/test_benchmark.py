@@ -1,6 +1,5 @@
 """tools/benchmark.py train measures real training steps (figures are for docs, not asserted):
 one model's child process trains on the fake batch and reports a finite loss and memory."""
-import pytest
 import json
 import math
 import re
@@ -30,15 +29,18 @@ def test_fake_batch_holds_boxes_inside_the_image_and_masks_under_them():
         assert sample.gt_instances.masks.to_ndarray().sum() > 0
 
 
-@pytest.mark.slow(seconds=150, reason=(
-    'the benchmark child builds and trains a whole UperNet ResNet-50 in a fresh process'))
 def test_training_step_child_reports_its_figures():
+    """A whole Mask R-CNN ResNet-50 (the benchmark's config) in a fresh process: the step
+    time, the memory a training step takes above the model and batch (activations and
+    optimizer state: hundreds of MiB, never none), and a finite loss. (A segmentor would pad
+    its input to the 512x512 crop, 5x the time for the same check.)"""
     run = subprocess.run([sys.executable, '-m', 'backbones.experiments.bench_train', '_train',
-                          'UperNet ResNet-50', '2', '128', '128', 'eager', '1'],
+                          'Mask R-CNN ResNet-50', '1', '128', '128', 'eager', '1'],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     figures = json.loads(run.stdout.strip().splitlines()[-1])
-    assert figures['ms'] > 0 and figures['peak_mib'] >= 0
+    assert figures['ms'] > 0 and figures['warmup_s'] > 0
+    assert figures['peak_mib'] > 50, figures
     assert math.isfinite(figures['loss']) and figures['loss'] > 0
 
 

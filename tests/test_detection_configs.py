@@ -173,3 +173,19 @@ def test_cpu_adaptation():
     assert cfg.optim_wrapper.type == 'OptimWrapper'
     assert all(h.norm_cfg.type == 'BN' for h in cfg.model.roi_head.bbox_head)
     assert cfg.env_cfg.dist_cfg.backend == 'gloo'
+
+
+def test_prepare_only_rewrites_the_config():
+    """A distributed run's config and a load_from URL: prepare returns the config for a CPU
+    DDP run and leaves the URL to the loader (no cached path put in its place); it joins no
+    process group and touches no environment variable (Slurm's are read when a run starts)."""
+    if torch.cuda.is_available():
+        pytest.skip('adaptation applies only without CUDA')
+    import os
+    cfg = Config.fromfile(ROOT / 'configs/mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py')
+    cfg.launcher, cfg.load_from = 'slurm', 'https://example.invalid/iter_1.pth'
+    environ = dict(os.environ)
+    cfg = prepare(cfg)
+    assert cfg.model_wrapper_cfg.type == 'backbones.CPUDistributedDataParallel'
+    assert cfg.load_from == 'https://example.invalid/iter_1.pth'
+    assert not torch.distributed.is_initialized() and dict(os.environ) == environ

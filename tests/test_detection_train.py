@@ -34,6 +34,8 @@ CONVNEXT_BOX_MAP_MIN, CONVNEXT_MASK_MAP_MIN = 0.03, 0.04
 # 0.42 (ResNet-50) and 0.41 (ConvNeXt-T) in the measured 150-iteration runs. The AP
 # thresholds, not this, tell the layout bug apart (its RPN loss still fell).
 LOSS_FALL = 0.6
+# runner.test() evaluates the same images as the validation at the end of training would
+NO_FINAL_VAL = {'train_cfg.val_begin': ITERS + 1}
 
 
 def _cfg(data_root: Path, work_dir: Path, config: Path = DEMO_R50, **options) -> Config:
@@ -62,7 +64,7 @@ def data_root(tmp_path_factory):
 def trained(data_root, tmp_path_factory):
     work_dir = tmp_path_factory.mktemp('demo_run')
     cfg = _cfg(data_root, work_dir, **{'train_cfg.max_iters': ITERS,
-                                       'train_cfg.val_interval': ITERS,
+                                       'train_cfg.val_interval': ITERS, **NO_FINAL_VAL,
                                        'default_hooks.checkpoint.interval': ITERS})
     runner = Runner.from_cfg(prepare(cfg))
     runner.train()
@@ -81,6 +83,18 @@ def test_resnet50_demo_loss_falls_and_map_well_above_chance(trained):
     assert sum(losses[-3:]) < LOSS_FALL * sum(losses[:3]), losses
     assert metrics['coco/bbox_mAP'] >= BOX_MAP_MIN, metrics
     assert metrics['coco/segm_mAP'] >= MASK_MAP_MIN, metrics
+
+
+def test_own_checkpoint_opens_weights_only_without_an_allow_list(trained):
+    """What mmdet's init_detector and plain torch.load do with our training checkpoint, in a
+    process that never imported backbones: it opens weights-only, message hub included."""
+    work_dir, _, _ = trained
+    code = (f'import torch\nc = torch.load({str(work_dir / f"iter_{ITERS}.pth")!r}, '
+            'weights_only=True)\nprint(sorted(c), len(c["message_hub"]["log_scalars"]))')
+    run = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    keys, scalars = run.stdout.strip().rsplit(' ', 1)
+    assert 'message_hub' in keys and 'state_dict' in keys and int(scalars) > 5, run.stdout
 
 
 def test_tools_test_reads_own_checkpoint_by_url_weights_only(trained, data_root, tmp_path, http_server):

@@ -6,7 +6,7 @@ from backbones.engine.config import prepare
 from backbones.engine.runner import Runner
 from backbones.data.demo import make_coco_shapes
 from test_detection_train import (CONVNEXT_BOX_MAP_MIN, CONVNEXT_MASK_MAP_MIN, DEMO_CONVNEXT,
-                                  ITERS, LOSS_FALL, _cfg, _losses)
+                                  ITERS, LOSS_FALL, NO_FINAL_VAL, _cfg, _losses)
 
 
 @pytest.fixture(scope='module')
@@ -21,7 +21,7 @@ def test_convnext_demo_learns_the_task(data_root, tmp_path):
     (With channels_last-strided outputs, mmcv's RoIAlign scrambled the RoI features and this
     detector stayed at box AP ~0.01 while its RPN loss still fell.)"""
     cfg = _cfg(data_root, tmp_path, DEMO_CONVNEXT, **{
-        'train_cfg.max_iters': ITERS, 'train_cfg.val_interval': ITERS,
+        'train_cfg.max_iters': ITERS, 'train_cfg.val_interval': ITERS, **NO_FINAL_VAL,
         'default_hooks.checkpoint.interval': ITERS})
     runner = Runner.from_cfg(prepare(cfg))
     runner.train()

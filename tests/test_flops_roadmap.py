@@ -13,7 +13,8 @@ import torchvision
 from mmengine.config import Config
 
 from backbones import ConvNeXt, RoadmapNet
-from backbones.evaluation.flops import build_model, count
+from backbones.engine.config import build_model
+from backbones.evaluation.flops import count
 from backbones.evaluation.paper import PAPER, SUITE_ROWS
 from backbones.models.roadmap import STEP_NAMES
 from conftest import randomize_

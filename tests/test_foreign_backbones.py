@@ -145,7 +145,7 @@ def test_layer_decay_on_an_unsupported_backbone_says_what_is_supported():
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import DefaultScope
 
-    from backbones.evaluation.flops import build_model
+    from backbones.engine.config import build_model
     model = build_model(cfg)
     with DefaultScope.overwrite_default_scope('mmdet'), pytest.raises(
             TypeError, match=r'supports the backbones\.\* backbones and ConvNeXts with the '

@@ -13,7 +13,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from backbones.evaluation.flops import build_model
+from backbones.engine.config import build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import torch
 from mmengine.config import Config
 
 from backbones import ConvNeXt, ResNet, RoadmapNet
-from backbones.evaluation.flops import build_model
+from backbones.engine.config import build_model
 from backbones.models.roadmap import STEP_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DET = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'
 CASCADE = ROOT / 'configs/cascade_mask_rcnn/cascade-mask-rcnn_r50_fpn_4conv1fc-giou_1x_coco.py'
 SEG = ROOT / 'configs/demo/upernet_r50_demo-shapes.py'
+MY_COCO = ROOT / 'configs/mask_rcnn/mask-rcnn_convnext-t_fpn_ms-crop-3x_my-coco.py'
 TWO = ('checker', 'dots')
 
 
@@ -155,3 +156,26 @@ def test_load_parts_fine_tunes_a_three_class_detector_into_two_classes(two_class
     tester.test()
     assert all(torch.equal(tester.model.state_dict()[k], v) for k, v in tuned.items())
     shutil.rmtree(tmp_path / 'tuned')
+
+
+def test_the_readmes_own_data_config_reads_a_two_class_set(two_class_coco, tmp_path, monkeypatch):
+    """configs/mask_rcnn/..._my-coco.py (the README's), copied and edited as a user would
+    (its classes line), on a two-class COCO-format set laid out as it says: the Runner builds
+    the heads for two classes and reads the set with those two classes."""
+    data = tmp_path / 'data/my_coco'
+    (data / 'annotations').mkdir(parents=True)
+    for split in ('train', 'val'):
+        (data / split).symlink_to(two_class_coco / split)
+        shutil.copy(two_class_coco / f'annotations/instances_{split}.json',
+                    data / f'annotations/{split}.json')
+    text = MY_COCO.read_text().replace("classes = ('balloon', 'kite')", f'classes = {TWO!r}')
+    text = text.replace("_base_ = './", f"_base_ = '{MY_COCO.parent}/")
+    (tmp_path / 'mine.py').write_text(text)
+    monkeypatch.chdir(tmp_path)
+    cfg = Config.fromfile(tmp_path / 'mine.py')
+    cfg.work_dir, cfg.visualizer.name = str(tmp_path / 'work'), 'vis_my_coco'
+    runner = Runner.from_cfg(cfg)
+    model = runner.model
+    assert (model.roi_head.bbox_head.num_classes, model.roi_head.mask_head.num_classes) == (2, 2)
+    for loader in (runner.train_dataloader, runner.val_dataloader):
+        assert loader.dataset.metainfo['classes'] == TWO and len(loader.dataset) > 0

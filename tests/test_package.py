@@ -65,3 +65,16 @@ def test_no_package_file_is_git_ignored():
                          capture_output=True, text=True)
     assert run.returncode in (0, 1), run.stderr
     assert run.stdout == '', f'git ignores package files, a clone would lack them:\n{run.stdout}'
+
+
+def test_import_changes_nothing_global():
+    """`import backbones` leaves torch.load as it was: the weights-only allow-list and
+    pickle's reducers are the same after the import (checked in a fresh process)."""
+    import sys
+    state = ('(sorted(map(str, torch.serialization.get_safe_globals())), '
+             'sorted(map(str, copyreg.dispatch_table)))')
+    code = (f'import copyreg, torch\nbefore = {state}\nimport backbones, backbones.engine\n'
+            f'after = {state}\nassert before == after, (before, after)\nprint("same")')
+    run = subprocess.run([sys.executable, '-c', code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == 'same', run.stderr[-2000:]

@@ -17,7 +17,7 @@ from mmengine.registry import init_default_scope
 from backbones import ImageClassifier
 from backbones.engine.precision import cpu_computes_natively, machine_summary
 from backbones.weights.io import CheckpointError
-from backbones.models.convnext import _timm_to_official
+from backbones.models.convnext import to_official
 from backbones.data.demo import PATTERNS, make_cls_shapes
 from backbones.data.imagenet import ImageFolderDataset
 from conftest import randomize_
@@ -28,11 +28,9 @@ DEMO = ROOT / 'configs/demo'
 
 def _official_convnext(timm_model) -> dict:
     """timm's ConvNeXt-T weights under the official release's names, wrapped as released."""
-    state = {}
-    for k, v in timm_model.state_dict().items():
-        k = k.replace('head.norm.', 'norm.').replace('head.fc.', 'head.')
-        state[k if k.startswith(('norm.', 'head.')) else _timm_to_official(k)] = v
-    return {'model': state}
+    state = {k.replace('head.norm.', 'norm.').replace('head.fc.', 'head.'): v
+             for k, v in timm_model.state_dict().items()}
+    return {'model': to_official(state)}
 
 
 def _classifier(backbone: dict, path, num_classes=1000) -> ImageClassifier:

@@ -130,7 +130,7 @@ def test_counts_below_one_are_errors(key, value):
 
 @pytest.mark.parametrize('backbone, message', [
     (dict(arch='tinny'), r"cannot be built: ValueError: ConvNeXt: unknown arch 'tinny'; choose "
-                         r"one of \['base', 'large', 'small', 'tiny', 'xlarge'\]"),
+                         r"one of \['tiny', 'small', 'base', 'large', 'xlarge', 'v2-atto', .*'v2-huge'\]"),
     (dict(_delete_=True, type='backbones.ResNet', depth=51),
      r'cannot be built: ValueError: ResNet: unknown depth 51; choose one of \[18, 34, 50'),
     (dict(type='backbones.ResNet', depth=50),  # a type swap that keeps ConvNeXt's keys

@@ -4,7 +4,7 @@
 # on each with the same MASTER_ADDR / MASTER_PORT and NNODES, and NODE_RANK 0..NNODES-1:
 #   NNODES=2 NODE_RANK=0 MASTER_ADDR=10.0.0.1 tools/dist_train.sh CONFIG 8   # first machine
 #   NNODES=2 NODE_RANK=1 MASTER_ADDR=10.0.0.1 tools/dist_train.sh CONFIG 8   # second machine
-# Without CUDA the gloo backend is used (backbones.engine.config.adapt_to_device).
+# Without CUDA the gloo backend is used (backbones.engine.launch).
 set -euo pipefail
 CONFIG=$1; NPROC=$2; shift 2
 exec torchrun --nnodes "${NNODES:-1}" --node_rank "${NODE_RANK:-0}" \

@@ -21,7 +21,7 @@ import torch
 from mmengine.config import DictAction
 
 from backbones.weights.io import read_checkpoint, save_json
-from backbones.evaluation.flops import build_model
+from backbones.engine.config import build_model
 from backbones.evaluation.pictures import SCORE_THR, dataset_meta, draw, image_files, predict, summary
 from backbones.engine.runner import load_weights
 

@@ -26,7 +26,7 @@ pip() { "$PY" -m pip --disable-pip-version-check -q "$@"; }
 
 # A CUDA machine (nvidia-smi answers): torch's default PyPI build is CUDA 13; where the driver
 # is older, TORCH_INDEX_URL names a PyTorch index of the driver's CUDA, e.g.
-# https://download.pytorch.org/whl/cu126 (README, "On a GPU machine").
+# https://download.pytorch.org/whl/cu126 (docs/install.md, "On a GPU machine").
 gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n1 || true)
 log "torch $TORCH_VERSION, torchvision $TORCHVISION_VERSION${gpu:+ for $gpu}"
 pip install ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL" --extra-index-url https://pypi.org/simple} \

@@ -7,11 +7,11 @@ and the command that evaluates it.
 """
 import _tool  # noqa: F401, I001  (first: hides third-party deprecation warnings)
 import argparse
-import os
 import os.path as osp
 import sys
 
 from backbones.evaluation.paper import model_zoo_markdown
+from backbones.weights import save_text
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PAGE = osp.join(ROOT, 'docs', 'model_zoo.md')
@@ -28,10 +28,7 @@ def main() -> None:
             sys.exit(f'{PAGE} is not current: run python tools/model_zoo.py')
         print(f'{PAGE} is current')
         return
-    tmp = PAGE + '.tmp'
-    with open(tmp, 'w') as f:
-        f.write(text)
-    os.replace(tmp, PAGE)
+    save_text(text, PAGE)
     print(f'wrote {PAGE}')
 
 

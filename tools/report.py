@@ -6,7 +6,8 @@ For each work dir: the config MMEngine saved there; its results, said in the `re
 column: the latest tools/test.py result (else the latest validation logged in training) and
 the latest `tools/test.py --tta` result (the paper's multi-scale mIoU, "mIoU ms"); and the
 model's parameters and FLOPs (backbones/evaluation/flops.py, at the paper's input size). The paper's
-figure stands in brackets beside each. `--plot` draws every run's loss and metric curves.
+figure stands in brackets beside each (for ConvNeXt V2's rows, the V2 paper's; DINOv3's have
+none). `--plot` draws every run's loss and metric curves.
 Rows come in the paper's order: by task, then size group (T, S, B,
 IN-22K), each ConvNeXt row after the row it is compared with. A second table gives the
 paper's comparisons: its delta beside the measured one where both runs exist. Prints
@@ -21,11 +22,11 @@ from glob import glob
 
 from mmengine.config import Config
 
-from backbones.evaluation.flops import build_model, count
-from backbones.evaluation.paper import GROUPS, PAPER, comparison_markdown, paper_shape
-from backbones.evaluation.results import plot, run_results
+from backbones.engine.config import build_model
+from backbones.evaluation.flops import count
+from backbones.evaluation.paper import GROUPS, PAPER, SUCCESSORS, comparison_markdown, paper_shape
+from backbones.evaluation.results import METRICS, plot, run_results
 
-METRICS = {'box AP': 'coco/bbox_mAP', 'mask AP': 'coco/segm_mAP', 'mIoU': 'mIoU'}
 COLUMNS = ['box AP', 'mask AP', 'mIoU', 'mIoU ms', 'params (M)', 'GFLOPs']
 PAPER_KEYS = ['box_ap', 'mask_ap', 'miou', 'miou_ms', 'params_m', 'gflops']
 
@@ -65,10 +66,10 @@ def row(work_dir: str, flops: bool) -> tuple[list[str], str, dict]:
     backbone, method = describe(cfg)
     schedule = next((s for s in ('ms-crop-3x', '1x', '160k', 'demo') if s in stem), '')
     metrics, tta, source = run_results(work_dir)
-    ours = [metrics.get(METRICS[c]) for c in COLUMNS[:3]] + [tta.get('mIoU')]
-    ours = [None if v is None else (100 * v if c.endswith('AP') else v)
+    ours = [metrics.get(METRICS[c].log_key) for c in COLUMNS[:3]] + [tta.get('mIoU')]
+    ours = [None if v is None else v * METRICS[c.removesuffix(' ms')].scale
             for c, v in zip(COLUMNS, ours)]
-    paper = PAPER.get(stem, {})
+    paper = PAPER.get(stem) or SUCCESSORS.get(stem, {})  # the V2 paper's beside V2's rows
     shape = paper.get('shape') or paper_shape(cfg)
     if flops:
         print(f'counting the FLOPs of {stem} at {shape[0]}x{shape[1]} ...', file=sys.stderr,

@@ -10,13 +10,12 @@ of those patterns (polygon and RLE masks, some crowd regions and some empty imag
 colour, a size or an outline of its own, so a model from scratch cannot tell the downstream
 classes apart by a shortcut: it has to learn the patterns, which is what pretraining teaches.
 (The first demo's colour-coded classes let a model from scratch learn them in a few steps, and
-with random colours ConvNeXt-T learnt nothing in CPU minutes: README, "The first demo's
+with random colours ConvNeXt-T learnt nothing in CPU minutes: docs/demo.md, "The first demo's
 data".)
 Same seed, same bytes.
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
@@ -24,6 +23,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 from pycocotools import mask as mask_utils
+
+from ..weights.io import save_json
 
 SHAPES = ('circle', 'square', 'triangle')  # the downstream objects' outlines, any class
 PATTERNS = ('checker', 'dots', 'grid', 'rings', 'stripes', 'zigzag')  # pretraining classes
@@ -72,7 +73,7 @@ def _polygon(kind: str, cx: float, cy: float, r: float, angle: float) -> list[fl
 
 
 # Pattern periods in pixels, the same in every set. ConvNeXt-T's 4x4 patchify stem learns
-# periods of 8-14 px twice as fast as 5-9 px (top-1 57.7 vs 33.3 after 300 steps, README).
+# periods of 8-14 px twice as fast as 5-9 px (top-1 57.7 vs 33.3 after 300 steps, docs/demo.md).
 PERIOD = (8.0, 14.0)
 
 
@@ -182,11 +183,8 @@ def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: 
                                  bbox=_box(crowd), iscrowd=1))
             img.save(root / split / file_name)
             images.append(dict(id=idx + 1, file_name=file_name, width=size, height=size))
-        (root / 'annotations').mkdir(exist_ok=True)
-        payload = dict(images=images, annotations=anns, categories=categories)
-        tmp = root / 'annotations' / f'.instances_{split}.json.tmp'
-        tmp.write_text(json.dumps(payload))
-        tmp.replace(root / 'annotations' / f'instances_{split}.json')
+        save_json(dict(images=images, annotations=anns, categories=categories),
+                  root / 'annotations' / f'instances_{split}.json', indent=None)
     return root
 
 
@@ -234,7 +232,7 @@ def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (10
     per image, its outline any of eight, filled with its class's pattern, on the downstream
     sets' backgrounds; `per_class` images per class in train and val. The object is large
     (radius 50-75% of the image, as ImageNet's objects fill their photos): with a smaller one
-    (30-45%) ConvNeXt-T learnt more slowly (top-1 42.0 vs 48.3 after 300 steps, README). 1000 train
+    (30-45%) ConvNeXt-T learnt more slowly (top-1 42.0 vs 48.3 after 300 steps, docs/demo.md). 1000 train
     images a class, not 250: from 250 ConvNeXt-T overfits (train loss 0.08, val top-1 60).
     Written to a temporary folder, then renamed: an interrupted run leaves no half set behind."""
     root = Path(root)

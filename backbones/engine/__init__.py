@@ -2,11 +2,12 @@
 TTA), the Runner and its hooks (atomic checkpoints, exact resume, progress, test results),
 loading whole checkpoints, the layer-decay optimizer constructor and the autocast optimizer
 wrapper."""
-from .config import add_tensorboard, check_keys, prepare, use_tta
+from .config import add_tensorboard, build_model, check_keys, prepare, use_tta
 from .optim import AutocastOptimWrapper, LayerDecayOptimWrapperConstructor
-from .runner import (CheckFiniteLossHook, EvalProgressHook, RNGStateHook, Runner, load_weights,
-                     revise_state)
+from .runner import (CheckFiniteLossHook, EvalProgressHook, PlainCheckpointHook, RNGStateHook,
+                     Runner, load_weights, revise_state)
 
 __all__ = ['AutocastOptimWrapper', 'CheckFiniteLossHook', 'EvalProgressHook',
-           'LayerDecayOptimWrapperConstructor', 'RNGStateHook', 'Runner', 'add_tensorboard',
+           'LayerDecayOptimWrapperConstructor', 'PlainCheckpointHook', 'RNGStateHook', 'Runner',
+           'add_tensorboard', 'build_model',
            'check_keys', 'load_weights', 'prepare', 'revise_state', 'use_tta']

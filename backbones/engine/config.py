@@ -14,9 +14,7 @@ from __future__ import annotations
 import ast
 import difflib
 import inspect
-import os
 import os.path as osp
-import subprocess
 
 import torch
 from mmengine.config import Config, ConfigDict
@@ -27,16 +25,7 @@ from mmengine.runner import Runner as MMEngineRunner
 
 from .. import data, models  # noqa: F401  (register the backbones.* types)
 from ..models import wiring
-from ..weights.hub import local_checkpoint
 from ..registry import MODEL_WRAPPERS
-
-
-def fit_in_channels(cfg: Config) -> Config:
-    """The neck's / heads' `in_channels` filled or checked against the backbone
-    (backbones.models.wiring.fit_in_channels, which our model types also run when built), so
-    that a wrong value fails before anything is loaded and the work dir's config shows them."""
-    wiring.fit_in_channels(model_of(cfg), cfg.get('default_scope'))
-    return cfg
 
 
 def model_of(cfg: Config) -> ConfigDict:
@@ -156,13 +145,8 @@ def adapt_to_device(cfg: Config) -> Config:
     cfg.setdefault('env_cfg', ConfigDict()).setdefault('dist_cfg', ConfigDict())
     cfg.env_cfg.dist_cfg.backend = 'gloo'
     if cfg.get('launcher', 'none') in ('pytorch', 'slurm'):
-        # MMEngine's own init calls torch.cuda.set_device and wraps the model in DDP with
-        # device_ids: neither works on the CPU. Join the process group here (MMEngine then
-        # skips its init) and wrap with CPUDistributedDataParallel.
-        if cfg.launcher == 'slurm':
-            _slurm_to_torchrun_env()
-        if not torch.distributed.is_initialized():
-            torch.distributed.init_process_group('gloo')
+        # MMEngine wraps the model in DDP with device_ids, which the CPU does not take (the
+        # process group is joined where the run starts: backbones.engine.launch).
         cfg.model_wrapper_cfg = dict(
             type='backbones.CPUDistributedDataParallel', broadcast_buffers=False,
             find_unused_parameters=cfg.get('find_unused_parameters', False))
@@ -170,23 +154,6 @@ def adapt_to_device(cfg: Config) -> Config:
     if replaced:
         print_log(f'no CUDA: {", ".join(sorted(set(replaced)))}', logger='current')
     return cfg
-
-
-def _slurm_to_torchrun_env() -> None:
-    """What MMEngine's slurm launcher derives from Slurm's variables (rank, world size, the
-    first node as master), as torch's env:// rendezvous reads it."""
-    env = os.environ
-    missing = [k for k in ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST') if k not in env]
-    if missing:
-        raise KeyError(f'--launcher slurm needs {", ".join(missing)} from Slurm: start the '
-                       'tool with srun (tools/slurm_train.sh)')
-    env.setdefault('RANK', env['SLURM_PROCID'])
-    env.setdefault('WORLD_SIZE', env['SLURM_NTASKS'])
-    env.setdefault('LOCAL_RANK', env.get('SLURM_LOCALID', '0'))
-    if 'MASTER_ADDR' not in env:
-        env['MASTER_ADDR'] = subprocess.check_output(
-            ['scontrol', 'show', 'hostname', env['SLURM_NODELIST']], text=True).split()[0]
-    env.setdefault('MASTER_PORT', '29500')
 
 
 @MODEL_WRAPPERS.register_module()
@@ -207,15 +174,57 @@ def check_counts(cfg: Config) -> None:
 
 def prepare(cfg: Config) -> Config:
     """Everything a config needs before MMEngine's Runner builds it (our Runner's `from_cfg`
-    runs it, so mmdet's and mmseg's own tools get it too; running it twice changes nothing).
-    Class counts follow the dataset (`fit_num_classes`). A `load_from` URL (or
-    torchvision:// / open-mmlab:// name) is fetched into torch's hub cache first
-    (backbones.weights.hub.local_checkpoint), so the Runner reads a local file."""
+    runs it, so mmdet's and mmseg's own tools get it too; running it twice changes nothing):
+    derived in_channels, class counts from the dataset (`fit_num_classes`), the CPU's
+    adaptations. It only rewrites the config: processes and the network are the run's
+    business (backbones.engine.launch; a `load_from` URL is fetched when it is loaded)."""
     check_counts(cfg)
-    load_from = cfg.get('load_from')
-    if isinstance(load_from, str) and '://' in load_from:
-        cfg.load_from = str(local_checkpoint(load_from))
-    return adapt_to_device(fit_num_classes(fit_in_channels(cfg)))
+    # in_channels here too (our model types fill them when built): a wrong one fails before
+    # anything is loaded, and the work dir's config shows them
+    wiring.fit_in_channels(model_of(cfg), cfg.get('default_scope'))
+    return adapt_to_device(fit_num_classes(cfg))
+
+
+def build_model(cfg: Config) -> torch.nn.Module:
+    """The config's model with random weights, on the CPU, in eval mode, in the config's
+    registry scope. Nothing is read or downloaded: the backbone's `init_cfg` is dropped, and
+    a timm backbone's `pretrained=True` (its own download, mmpretrain.TIMMBackbone) is off."""
+    backbone = cfg.model.get('backbone') or {}
+    backbone.pop('init_cfg', None)
+    if backbone.get('pretrained') is True:
+        backbone.pretrained = False
+    cfg = prepare(cfg)
+    scope = cfg.get('default_scope', 'backbones')
+    with DefaultScope.overwrite_default_scope(scope):
+        registry = {'mmdet': 'mmdet.registry', 'mmseg': 'mmseg.registry'}.get(scope)
+        if registry:
+            models = __import__(registry, fromlist=['MODELS']).MODELS
+        else:
+            from ..registry import MODELS as models
+        return models.build(cfg.model).eval()
+
+
+class TextOnceConfig(Config):
+    """A Config whose `pretty_text` is formatted once per content. MMEngine's Runner asks for
+    it about six times a run (the config log line, two dumps, every checkpoint's meta, each
+    loop's start), and each call runs yapf over the whole config: 0.5 s a call, a third of a
+    short run's time on one core. The text is the same; it is cached with the content it was
+    made from and made again when the content changes."""
+
+    @classmethod
+    def of(cls, cfg: Config) -> 'TextOnceConfig':
+        other = cls.__new__(cls)
+        other.__setstate__(cfg.__getstate__())
+        return other
+
+    @property
+    def pretty_text(self) -> str:
+        key = repr(self._cfg_dict.to_dict())
+        cached = self.__dict__.get('_text_once')
+        if cached is None or cached[0] != key:
+            cached = (key, super().pretty_text)
+            super(Config, self).__setattr__('_text_once', cached)
+        return cached[1]
 
 
 def use_tta(cfg: Config, config: str = 'the config') -> Config:

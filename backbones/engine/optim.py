@@ -7,7 +7,8 @@ stem learns slowest. Our backbones assign ids from their own module structure
 library that keeps the official parameter names (`downsample_layers.i.*`, `stages.i.j.*`:
 mmpretrain's, mmdet's and mmseg's configs use it) gets the official name rule
 (`official_layer_id`), the one the published recipes were tuned with. As in the official
-code, 1-D parameters and biases get no weight decay.
+code, 1-D parameters and biases get no weight decay, nor do ConvNeXt V2's GRN parameters
+(the official V2 code exempts them, though they are stored as (1, 1, 1, C)).
 
 `AutocastOptimWrapper` runs the training forward under torch.autocast in bfloat16, on the CPU
 too, where MMEngine's AmpOptimWrapper refuses to start (it is for GPUs and their fp16 loss
@@ -24,6 +25,7 @@ from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper
 from torch import nn
 
 from ..models.base import DenseBackbone
+from ..models.convnext import GRN
 from . import precision
 from ..registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS
 
@@ -35,7 +37,7 @@ class AutocastOptimWrapper(OptimWrapper):
     and in float32 elsewhere (one log line says why). Parameters, gradients, the optimizer's
     state and evaluation stay float32; bfloat16 keeps float32's exponent range, so no loss
     scaling. On a 2-core AVX-512 CPU with native bfloat16 it made a ConvNeXt-T training step of
-    32 48x48 images 1.4x faster (0.50 vs 0.71 s, README "Why ConvNeXt-T's pretraining
+    32 48x48 images 1.4x faster (0.50 vs 0.71 s, docs/demo.md "Why ConvNeXt-T's pretraining
     stalled")."""
 
     def __init__(self, *, dtype: str = 'bfloat16', **kwargs) -> None:
@@ -80,12 +82,13 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
             raise ValueError(f"optim_wrapper.paramwise_cfg.decay_type={decay_type!r}: "
                              "use 'layer_wise' or 'stage_wise'")
         ids = _layer_ids(getattr(module, 'backbone', module), decay_type, num_layers)
+        grn = {id(p) for m in module.modules() if isinstance(m, GRN) for p in m.parameters()}
         groups: dict[tuple[int, bool], dict] = {}
         for name, param in module.named_parameters():
             if not param.requires_grad:
                 continue
             layer = ids.get(id(param), num_layers + 1)
-            no_decay = param.ndim == 1 or name.endswith('.bias')
+            no_decay = param.ndim == 1 or name.endswith('.bias') or id(param) in grn
             group = groups.setdefault((layer, no_decay), dict(
                 params=[], param_names=[], layer_id=layer,
                 lr=self.base_lr * decay_rate ** (num_layers + 1 - layer),

@@ -14,6 +14,9 @@
   `compile_modules=['backbone', 'neck']` compiles those submodules in place with
   torch.compile (parameter names and checkpoints unchanged; the heads, whose shapes change
   with every RoI count, stay eager). Recompilations are counted and logged at the end.
+- `PlainCheckpointHook` writes the message hub's HistoryBuffers and numpy values as plain
+  lists and numbers, so every checkpoint opens weights-only without an allow-list (torch's
+  default, mmdet's and mmseg's own loaders), and turns them back on resume.
 - `Runner.test` also writes its metrics to <log_dir>/test_result.json (tools/report.py);
   `EvalProgressHook` makes validation and tests log about ten lines with an ETA.
 - `load_weights` / `revise_state`: every tensor from the file, after the known renames
@@ -31,7 +34,8 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner as MMEngineRunner
 
 from ..models.base import DenseBackbone
-from .config import check_num_classes, model_of, prepare
+from .config import TextOnceConfig, check_num_classes, model_of, prepare
+from .launch import join_cpu_process_group
 from ..weights.io import check_complete, load_pretrained, read_checkpoint, save_json
 from ..registry import HOOKS, RUNNERS
 
@@ -67,12 +71,17 @@ class Runner(MMEngineRunner):
 
     @classmethod
     def from_cfg(cls, cfg):
-        return super().from_cfg(prepare(cfg))
+        return super().from_cfg(TextOnceConfig.of(prepare(cfg)))
+
+    def setup_env(self, env_cfg: dict) -> None:
+        join_cpu_process_group(self.launcher)  # before MMEngine's init, which needs CUDA
+        super().setup_env(env_cfg)
 
     def register_hooks(self, default_hooks=None, custom_hooks=None) -> None:
         super().register_hooks(default_hooks, custom_hooks)
         self.register_hook(EvalProgressHook())
         self.register_hook(ClassCountHook())
+        self.register_hook(PlainCheckpointHook())
 
     def wrap_model(self, model_wrapper_cfg, model):
         speed_up(model, channels_last=bool(self.cfg.get('channels_last')),
@@ -287,6 +296,52 @@ class RNGStateHook(Hook):
         if self._resumed['cuda'] and torch.cuda.is_available():
             torch.cuda.set_rng_state_all(self._resumed['cuda'])
         self._resumed = None
+
+
+_BUFFER = 'history_buffer'  # the plain form of an MMEngine HistoryBuffer in our checkpoints
+
+
+def _plain(obj):
+    """`obj` with HistoryBuffers as plain dicts and numpy values as Python ones."""
+    from mmengine.logging import HistoryBuffer
+    if isinstance(obj, HistoryBuffer):
+        log, count = obj.data
+        return {_BUFFER: dict(log=log.tolist(), count=count.tolist(), max_length=obj.max_length)}
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_plain(v) for v in obj)
+    return obj.tolist() if hasattr(obj, 'tolist') and type(obj).__module__ == 'numpy' else obj
+
+
+def _buffers(obj):
+    """The inverse of `_plain` for HistoryBuffers (what MMEngine's MessageHub resumes)."""
+    from mmengine.logging import HistoryBuffer
+    if isinstance(obj, dict):
+        if set(obj) == {_BUFFER}:
+            b = obj[_BUFFER]
+            return HistoryBuffer(b['log'], b['count'], b['max_length'])
+        return {k: _buffers(v) for k, v in obj.items()}
+    return obj
+
+
+@HOOKS.register_module()
+class PlainCheckpointHook(Hook):
+    """Checkpoints that any weights-only reader opens without an allow-list: torch.load's
+    default since 2.6, mmdet's init_detector, mmseg's init_model. MMEngine puts its message
+    hub's HistoryBuffers and numpy scalars in every checkpoint, which weights-only loading
+    refuses; they are written as plain lists and numbers, and made HistoryBuffers again when
+    a run resumes. Our Runner registers it on every run."""
+
+    priority = 'LOWEST'  # after every other hook has added its part
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if 'message_hub' in checkpoint:
+            checkpoint['message_hub'] = _plain(checkpoint['message_hub'])
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        if 'message_hub' in checkpoint:
+            checkpoint['message_hub'] = _buffers(checkpoint['message_hub'])
 
 
 @HOOKS.register_module()

@@ -16,10 +16,9 @@ from __future__ import annotations
 import torch
 from mmengine.analysis import FlopAnalyzer
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
 from torch import nn
 
-from ..engine.config import prepare
+from ..engine.config import build_model
 
 NUM_PROPOSALS, NUM_MASK_ROIS = 1000, 100
 
@@ -54,25 +53,6 @@ class _SegmentorTrace(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.model.decode_head(self.model.extract_feat(x))
-
-
-def build_model(cfg: Config) -> nn.Module:
-    """The config's model with random weights, on the CPU, in eval mode, in the config's
-    registry scope. Nothing is read or downloaded: the backbone's `init_cfg` is dropped, and
-    a timm backbone's `pretrained=True` (its own download, mmpretrain.TIMMBackbone) is off."""
-    backbone = cfg.model.get('backbone') or {}
-    backbone.pop('init_cfg', None)
-    if backbone.get('pretrained') is True:
-        backbone.pretrained = False
-    cfg = prepare(cfg)
-    scope = cfg.get('default_scope', 'backbones')
-    with DefaultScope.overwrite_default_scope(scope):
-        registry = {'mmdet': 'mmdet.registry', 'mmseg': 'mmseg.registry'}.get(scope)
-        if registry:
-            models = __import__(registry, fromlist=['MODELS']).MODELS
-        else:
-            from ..registry import MODELS as models
-        return models.build(cfg.model).eval()
 
 
 def count(cfg: Config, height: int, width: int) -> dict:

@@ -116,6 +116,31 @@ PAPER: dict[str, dict] = {
 }
 
 
+# Beyond the paper: ConvNeXt V2 (Woo et al. 2023) and DINOv3's ConvNeXt (Simeoni et al. 2025).
+# Figures are the V2 paper's (Tables 6 and 7: Mask R-CNN 3x, UperNet 160k) for its FCMAE
+# pretraining, the pretraining of the released ImageNet-1K fine-tuned weights the configs load;
+# `supervised` is the same row trained with labels only. DINOv3 published no detection or
+# segmentation figure for its ConvNeXts: None, said so in `source`. params_m / gflops are ours,
+# counted by tools/get_flops.py at the input sizes above (neither paper prints them; GRN's
+# element-wise work is free in this count, as norms' and activations' are).
+_V2 = 'ConvNeXt V2 paper, Table {}: FCMAE pretraining; supervised {}'
+_DINOV3 = 'DINOv3: no published figure'
+SUCCESSORS: dict[str, dict] = {
+    'mask-rcnn_convnext-v2-b_fpn_ms-crop-3x_coco': _det(
+        'ConvNeXt V2-B', 'B', 52.9, 46.6, 108.1, 486, None, source=_V2.format(6, '51.0 / 45.6')),
+    'mask-rcnn_dinov3-convnext-t_fpn_ms-crop-3x_coco': _det(
+        'DINOv3 ConvNeXt-T', 'T', None, None, 48.1, 262, None, source=_DINOV3),
+    'mask-rcnn_dinov3-convnext-b_fpn_ms-crop-3x_coco': _det(
+        'DINOv3 ConvNeXt-B', 'B', None, None, 108.0, 486, None, source=_DINOV3),
+    'upernet_convnext-v2-b_160k_ade20k-512x512': dict(
+        _seg('ConvNeXt V2-B', 'B', 52.1, None, 122.2, 1171), source=_V2.format(7, '50.5')),
+    'upernet_dinov3-convnext-t_160k_ade20k-512x512': dict(
+        _seg('DINOv3 ConvNeXt-T', 'T', None, None, 60.2, 940), source=_DINOV3),
+    'upernet_dinov3-convnext-b_160k_ade20k-512x512': dict(
+        _seg('DINOv3 ConvNeXt-B', 'B', None, None, 122.1, 1171), source=_DINOV3),
+}
+
+
 # The rows the test suite counts (tests/test_flops_roadmap.py): each model family and method
 # once, at the cost CI can pay; `python tools/get_flops.py --paper` counts every row.
 SUITE_ROWS = ('mask-rcnn_convnext-t_fpn_ms-crop-3x_coco', 'mask-rcnn_swin-t_fpn_ms-crop-3x_coco',
@@ -144,15 +169,16 @@ def _link(url: str | None, text: str) -> str:
     return f'[{text}]({url})' if url else '-'
 
 
-def zoo_rows(root: str = '.') -> list[dict]:
-    """Per paper row: its config, the pretrained weights the config reads (its backbone's
-    init_cfg), the released fine-tuned model, the paper's figures and the evaluation command."""
+def zoo_rows(root: str = '.', table: dict | None = None) -> list[dict]:
+    """Per row of `table` (PAPER by default): its config, the pretrained weights the config
+    reads (its backbone's init_cfg), the released fine-tuned model, the published figures and
+    the evaluation command."""
     import glob
     import os.path as osp
 
     from mmengine.config import Config
     rows = []
-    for stem, row in PAPER.items():
+    for stem, row in (PAPER if table is None else table).items():
         if row['task'] == 'classification':
             continue
         paths = sorted(glob.glob(osp.join(root, 'configs', '*', f'{stem}.py')))
@@ -200,7 +226,28 @@ def model_zoo_markdown(root: str = '.') -> str:
                           f'`{r["command"]}`']
                 out.append('| ' + ' | '.join(cells) + ' |')
         out.append('')
-    return '\n'.join(out)
+    return '\n'.join(out + _successors_markdown(root))
+
+
+def _successors_markdown(root: str) -> list[str]:
+    """The model zoo's section for SUCCESSORS: published figures where there are any."""
+    out = ['## Beyond the paper: ConvNeXt V2 and DINOv3\'s ConvNeXt', '',
+           'Same detectors, segmentors and schedules; the backbone swapped by one `backbone=dict(...)` '
+           'edit. Published figures are the ConvNeXt V2 paper\'s; DINOv3 published none for its '
+           'ConvNeXts. Params and GFLOPs are ours (`tools/get_flops.py`, at 1280x800 and 2048x512). '
+           'DINOv3\'s weights are gated: download them by hand after accepting the DINOv3 License, '
+           'to the path the config names.', '',
+           '| task | backbone | config | published (source) | params (M) | GFLOPs | pretrained | train, then evaluate |',
+           '|' + ' --- |' * 8]
+    for r in zoo_rows(root, SUCCESSORS):
+        figures = ([r['box_ap'], r['mask_ap']] if r['task'] == 'detection' else [r['miou']])
+        published = (' / '.join(_fmt(v) for v in figures) + f' ({r["source"]})'
+                     if None not in figures else r['source'])
+        cells = [r['task'], r['backbone'], f'[{r["stem"]}]({"../" + r["config"]})', published,
+                 _fmt(r['params_m']), _fmt(r['gflops']), _link(r['pretrained'], 'weights')
+                 if '://' in (r['pretrained'] or '') else f'`{r["pretrained"]}`', f'`{r["command"]}`']
+        out.append('| ' + ' | '.join(cells) + ' |')
+    return out + ['']
 
 
 # -- the paper's comparisons (tools/report.py) ----------------------------------------------

@@ -8,23 +8,43 @@ import json
 import os.path as osp
 from glob import glob
 
-EVAL_KEYS = ('coco/bbox_mAP', 'coco/segm_mAP', 'mIoU', 'cls/top1')
-# The metric a curve shows per task, and its scale to percent.
-CURVE_METRIC = (('coco/bbox_mAP', 'box AP', 100), ('mIoU', 'mIoU', 1), ('cls/top1', 'top-1', 1))
+from typing import NamedTuple
 
 
-def _logged(work_dir: str, name: str = '*.json'):
+class Metric(NamedTuple):
+    log_key: str  # its key in MMEngine's logs and in runner.test()'s result
+    scale: float  # to percent
+    paper_key: str | None  # its field in backbones.evaluation.paper's rows
+
+
+# The one table of the metrics the toolkit reports, by the name tables and figures give them.
+METRICS = {'box AP': Metric('coco/bbox_mAP', 100, 'box_ap'),
+           'mask AP': Metric('coco/segm_mAP', 100, 'mask_ap'),
+           'mIoU': Metric('mIoU', 1, 'miou'),
+           'top-1': Metric('cls/top1', 1, None)}
+TASK_METRICS = {'detection': ('box AP', 'mask AP'), 'segmentation': ('mIoU',),
+                'pretraining': ('top-1',), 'classification': ('top-1',)}
+EVAL_KEYS = tuple(m.log_key for m in METRICS.values())
+# The metric a curve shows per task (the first of each task's).
+CURVE_METRIC = tuple((METRICS[n].log_key, n, METRICS[n].scale) for n in ('box AP', 'mIoU', 'top-1'))
+
+
+def logged(work_dir: str, name: str = '*.json'):
     """Every record MMEngine logged in the work dir's runs (<run>/vis_data/<name>, one JSON
-    object a line), oldest run first."""
+    object a line), oldest run first; a line still being written (a running job's) is skipped."""
     for path in sorted(glob(osp.join(work_dir, '*', 'vis_data', name))):
         with open(path) as f:
-            yield from (json.loads(line) for line in f)
+            for line in f:
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError:
+                    continue
 
 
 def latest_metrics(work_dir: str) -> dict:
     """The last logged record holding an evaluation metric, from every run in the work dir
     (training's validations and tools/test.py's), or {}."""
-    return next((r for r in reversed(list(_logged(work_dir)))
+    return next((r for r in reversed(list(logged(work_dir)))
                  if any(key in r for key in EVAL_KEYS)), {})
 
 
@@ -59,7 +79,7 @@ def curves(work_dir: str) -> tuple[list[tuple[int, float]], list[tuple[int, floa
     in the work dir, in run order (a resumed run continues the curve). Epoch-based runs log
     their metrics by epoch: each is placed at its epoch's last logged iteration."""
     loss, evals, name, epoch_end = [], [], '', {}
-    for record in _logged(work_dir, 'scalars.json'):
+    for record in logged(work_dir, 'scalars.json'):
         if 'loss' in record:
             loss.append((record['step'], record['loss']))
             if 'epoch' in record:

@@ -87,7 +87,7 @@ def _whole(name: str) -> tuple[torch.nn.Module, list]:
     """A whole detector / segmentor (random weights) and the data samples predict() needs."""
     from mmengine.config import Config
 
-    from ..evaluation.flops import build_model
+    from ..engine.config import build_model
     config, overrides = WHOLE[name]
     cfg = Config.fromfile(config)
     cfg.merge_from_dict(overrides)

@@ -101,7 +101,7 @@ def _train_child(name: str, batch: str, h: str, w: str, variant: str, steps: str
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import DefaultScope
 
-    from ..evaluation.flops import build_model
+    from ..engine.config import build_model
     cfg = train_config(name)
     torch.backends.cudnn.benchmark = False  # RoI counts change every step (see docs)
     model = build_model(cfg).train().to(DEVICE)

@@ -23,14 +23,14 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from glob import glob
 
 from ..weights.io import save_json
 from ..evaluation.paper import PAPER
-from ..evaluation.results import latest_metrics
+from ..evaluation.results import METRICS as ALL_METRICS, TASK_METRICS, latest_metrics, logged
 
-METRICS = {'detection': (('box AP', 'coco/bbox_mAP', 100), ('mask AP', 'coco/segm_mAP', 100)),
-           'segmentation': (('mIoU', 'mIoU', 1),), 'pretraining': (('top-1', 'cls/top1', 1),)}
+# per task: (name, log key, scale to percent), from the one metric table
+METRICS = {task: tuple((n, ALL_METRICS[n].log_key, ALL_METRICS[n].scale) for n in names)
+           for task, names in TASK_METRICS.items()}
 STUDY_DIR = 'work_dirs/study'
 
 
@@ -175,7 +175,8 @@ def _inputs_key(run: Run, max_iters: int | None) -> str:
     """What a finished run's result depends on: its config text, options, length and the
     weights it starts from."""
     from mmengine.config import Config
-    h = hashlib.sha1(Config.fromfile(run.config).pretty_text.encode())
+    h = hashlib.sha1(json.dumps(Config.fromfile(run.config).to_dict(), sort_keys=True,
+                                default=repr).encode())
     h.update(repr((run.cfg_options, run.seed, max_iters)).encode())
     if run.needs and osp.isfile(run.needs):
         h.update(str(os.stat(run.needs).st_mtime_ns).encode())
@@ -231,12 +232,7 @@ def finished(run: Run, out_dir: str, max_iters: int | None) -> dict | None:
 # -- many runs, scheduled ----------------------------------------------------------------
 def _progress(out_dir: str) -> int:
     """The last training iteration the run logged (its scalars.json), 0 before any."""
-    it = 0
-    for path in glob(osp.join(out_dir, '*', 'vis_data', 'scalars.json')):
-        with open(path) as f:
-            for line in f:
-                it = max(it, json.loads(line).get('iter', 0) if '"iter"' in line else 0)
-    return it
+    return max((r.get('iter', 0) for r in logged(out_dir, 'scalars.json')), default=0)
 
 
 def _max_iters(run: Run, max_iters: int | None) -> int:
@@ -373,7 +369,7 @@ def paper_value(backbone: str, task: str, metric: str) -> float | None:
     """The paper's figure for a paper-plan cell (pretrained on ImageNet-1K), if it has one."""
     config = PAPER_CONFIGS.get((backbone, task))
     entry = PAPER.get(osp.splitext(osp.basename(config))[0], {}) if config else {}
-    return entry.get({'box AP': 'box_ap', 'mask AP': 'mask_ap', 'mIoU': 'miou'}[metric])
+    return entry.get(ALL_METRICS[metric].paper_key)
 
 
 def markdown(results: dict[Run, dict], *, paper: bool = False) -> str:

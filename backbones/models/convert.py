@@ -15,9 +15,10 @@ def infer_backbone(state: dict) -> tuple[type, dict]:
         channels = tuple(state[f'downsample_layers.{i}.{int(i > 0)}.weight'].shape[0]
                          for i in range(4) if f'downsample_layers.{i}.{int(i > 0)}.weight' in state)
         depths = _count_blocks(state, r'stages\.(\d+)\.(\d+)\.')
-        arch = dict(depths=depths, channels=channels)
+        grn = any('.grn.' in k for k in state)  # V2
+        arch = dict(depths=depths, channels=channels, **({'grn': True} if grn else {}))
         named = [n for n, a in ConvNeXt.arch_settings.items()
-                 if (tuple(a['depths']), tuple(a['channels'])) == (depths, channels)]
+                 if (a['depths'], a['channels'], a.get('grn', False)) == (depths, channels, grn)]
         return ConvNeXt, dict(arch=named[0] if named else arch,
                               out_indices=tuple(range(len(channels))))
     if 'conv1.weight' in state and 'layers.0.0.conv1.weight' in state:
@@ -49,7 +50,8 @@ def convert_checkpoint(src: str | os.PathLike, dst: str | os.PathLike, *,
     fit fails before anything is written. Returns a summary (backbone, arch, missing keys).
     """
     raw = read_state_dict(src, weights_only=weights_only)
-    fmt_cls = ConvNeXt if any(k.startswith(('stem.', 'downsample_layers.')) for k in raw) else ResNet
+    convnext = ('stem.', 'downsample_layers.', 'encoder.downsample_layers.')  # timm, official, FCMAE
+    fmt_cls = ConvNeXt if any(k.startswith(convnext) for k in raw) else ResNet
     state = fmt_cls.convert_state_dict(raw)
     cls, kwargs = infer_backbone(state)
     model = cls(**kwargs)

@@ -21,8 +21,27 @@ from urllib.parse import urlparse
 
 from mmengine.logging import MMLogger
 
+
 class CheckpointError(ValueError):
     """A checkpoint file that cannot be read, or whose keys do not fit the model."""
+
+
+# Releases behind a licence form: users download them by hand, so configs name a local path.
+# (file-name prefix, where to get it, the licence)
+GATED = (('dinov3_', 'https://ai.meta.com/resources/models-and-libraries/dinov3-downloads/ '
+          '(the links facebookresearch/dinov3 gives after the form is accepted)',
+          'the DINOv3 License, https://ai.meta.com/resources/models-and-libraries/dinov3-license/'),)
+
+
+def _missing_gated(path: Path) -> None:
+    """CheckpointError saying where a missing gated release comes from and under which
+    licence, where `path` names one."""
+    for prefix, source, licence in GATED:
+        if path.name.startswith(prefix) and not path.is_file():
+            raise CheckpointError(
+                f'checkpoint file not found: {path}. {path.name} is a gated release: accept '
+                f'{licence}, download it from {source}, and put it at {path} (or write its '
+                'path in the config)')
 
 
 def _url_of(name: str) -> str:
@@ -52,6 +71,7 @@ def local_checkpoint(name: str | os.PathLike, *, progress: bool = True) -> Path:
     if name.startswith(('torchvision://', 'open-mmlab://')):
         name = _url_of(name)
     if not name.startswith(('http://', 'https://')):
+        _missing_gated(Path(name))
         return Path(name)
     import torch.hub
     filename = osp.basename(urlparse(name).path)

@@ -107,7 +107,9 @@ def _load_file(path: Path, *, weights_only: bool) -> object:
     except pickle.UnpicklingError as err:
         if weights_only and 'Weights only load failed' in str(err):
             raise CheckpointError(
-                f'{path} holds objects other than tensors, so weights-only loading refused it. '
+                f'{path} holds objects other than tensors, so weights-only loading refused it '
+                '(a checkpoint of a plain MMEngine Runner holds its message hub\'s objects; '
+                'this toolkit\'s Runner writes them as plain lists). '
                 'If you trust this file, load it with weights_only=False '
                 "(init_cfg=dict(type='Pretrained', checkpoint=..., weights_only=False) or "
                 '--unsafe-load)') from err
@@ -187,29 +189,11 @@ def save_atomic(obj: object, path: str | os.PathLike) -> None:
     _write_atomic(path, lambda f: torch.save(obj, f), 'wb')
 
 
-def save_json(obj: object, path: str | os.PathLike) -> None:
-    """JSON (results, predictions) to `path`, atomically (`_write_atomic`)."""
-    _write_atomic(path, lambda f: json.dump(obj, f, indent=1), 'w')
+def save_json(obj: object, path: str | os.PathLike, *, indent: int | None = 1) -> None:
+    """JSON (results, predictions, annotations) to `path`, atomically (`_write_atomic`)."""
+    _write_atomic(path, lambda f: json.dump(obj, f, indent=indent), 'w')
 
 
-def allow_own_checkpoints() -> None:
-    """Let torch's weights-only loader read the checkpoints MMEngine's Runner writes.
-
-    They hold, besides tensors, numpy scalars/arrays (in `meta`) and MMEngine HistoryBuffers
-    (in `message_hub`). Those types are allow-listed: they only hold data. A HistoryBuffer is
-    pickled as its constructor arguments (plain lists) instead of its `__dict__`, which can
-    contain bound methods whose unpickling would need `getattr`, a gadget we do not allow.
-    Anything else in a file still makes weights-only loading refuse it.
-    """
-    import copyreg
-
-    import numpy as np
-    from mmengine.logging import HistoryBuffer
-
-    copyreg.pickle(HistoryBuffer, lambda b: (HistoryBuffer, (
-        b._log_history.tolist(), b._count_history.tolist(), b.max_length)))
-    multiarray = (np._core if hasattr(np, '_core') else np.core).multiarray  # numpy 2 / 1
-    numpy_types = [np.ndarray, np.dtype, multiarray.scalar, multiarray._reconstruct]
-    numpy_types += [type(np.dtype(t)) for t in (np.float64, np.float32, np.int64, np.int32,
-                                                np.bool_, np.uint8)]
-    torch.serialization.add_safe_globals([HistoryBuffer, *numpy_types])
+def save_text(text: str, path: str | os.PathLike) -> None:
+    """Text (a generated page) to `path`, atomically (`_write_atomic`)."""
+    _write_atomic(path, lambda f: f.write(text), 'w')

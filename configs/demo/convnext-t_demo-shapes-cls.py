@@ -3,7 +3,7 @@
 # optimizer (AdamW, wd 0.05 off norms and biases, warm-up then cosine) for CPU minutes: 900
 # steps of 32, the forward in bfloat16 (1.4x faster on the CPU). Layer scale starts at the
 # official 1e-6: from 1.0, at lr 1e-3, the last stages' features stop depending on the input
-# within 50 steps and the loss sits at ln 6 for 150-400 steps (README, "Why ConvNeXt-T's
+# within 50 steps and the loss sits at ln 6 for 150-400 steps (docs/demo.md, "Why ConvNeXt-T's
 # pretraining stalled"). tools/study.py exports the result as the official release file,
 # which the *-pre demo configs read through init_cfg.
 _base_ = ['../_base_/models/image-classifier.py', '../_base_/datasets/demo_shapes_cls.py',

@@ -1,6 +1,6 @@
 # Demo: Mask R-CNN with ConvNeXt-T from scratch on the embedded shapes set, a few CPU minutes.
 # Narrower FPN/heads (64 channels) and fewer RoIs than COCO's keep a CPU iteration short.
-# 150 iterations, the study's budget (README: the figures, scratch vs demo-pretrained).
+# 150 iterations, the study's budget (docs/demo.md: the figures, scratch vs demo-pretrained).
 # Layer scale starts at 1e-6, the official value for training from scratch (the paper's
 # fine-tuning configs write 1.0, which a pretrained checkpoint overwrites); the -pre config
 # inherits it and its checkpoint overwrites it the same way.
@@ -35,4 +35,4 @@ param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begi
 default_hooks = dict(logger=dict(interval=20, log_metric_by_epoch=False),  # metrics at their iteration
                      checkpoint=dict(by_epoch=False, interval=150))
 log_processor = dict(by_epoch=False)
-randomness = dict(seed=0)  # seeded; see README for how much the figures vary run to run
+randomness = dict(seed=0)  # seeded; see docs/demo.md for how much the figures vary run to run
