@@ -180,3 +180,23 @@ def pytest_terminal_summary(terminalreporter, config):
         write(f'OVER BUDGET: {what} took {seconds:.0f} s, allowed {allowed:.0f} s x {factor:.2f} '
               f'x {budget.TOLERANCE} tolerance: make it faster, or state seconds and reason '
               '(@pytest.mark.slow / @budget)', red=True)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The longest test files first, by their stated budgets (slow marks, fixture budgets; an
+    unmarked test counts a second), each file's tests in their own order: with two test
+    processes (`-n 2 --dist loadfile`, one file to a process at a time) the long files start
+    at once and the short ones fill in after them, so neither process idles at the end."""
+    weight, counted = {}, set()
+    for item in items:
+        mark = item.get_closest_marker('slow')
+        seconds = mark.kwargs['seconds'] if mark else 1.0
+        for defs in item._fixtureinfo.name2fixturedefs.values():  # the fixtures it uses
+            stated = getattr(defs[-1].func, 'budget', None)
+            if stated and defs[-1] not in counted:
+                counted.add(defs[-1])
+                seconds += stated[0]
+        file = item.nodeid.split('::')[0]
+        weight[file] = weight.get(file, 0.0) + seconds
+    first = {f: i for i, f in enumerate(dict.fromkeys(i.nodeid.split('::')[0] for i in items))}
+    items.sort(key=lambda i: (-weight[i.nodeid.split('::')[0]], first[i.nodeid.split('::')[0]]))

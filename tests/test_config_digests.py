@@ -1,7 +1,9 @@
 """A refactoring of the configs changes no built config: for every config, what the Runner
 builds from (model, optimizer, schedule, loops, dataloaders with their pipelines, TTA) hashes
-to the digest recorded in tests/config_digests.json, section by section. After a change
-that is meant to alter configs, record the new digests and say why in the commit:
+to the digests recorded in tests/config_digests.json, one per field two levels down
+(`model.backbone`, `optim_wrapper.optimizer`, `train_cfg`, ...), so a failure names the field
+that changed. After a change that is meant to alter configs, record the new digests and say
+why in the commit:
 
     .venv/bin/python tests/test_config_digests.py --write
 """
@@ -27,16 +29,31 @@ CONFIGS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / 'configs').rglob('*.p
                  if '_base_' not in p.parts)
 
 
-def digests(config: str) -> dict[str, str]:
-    """Section -> a short hash of its built value (tuples and lists alike, keys sorted)."""
-    cfg = Config.fromfile(str(ROOT / config)).to_dict()
-    return {key: hashlib.sha1(json.dumps(cfg.get(key), sort_keys=True, default=repr)
-                              .encode()).hexdigest()[:12] for key in SECTIONS}
+def _hash(value) -> str:
+    return hashlib.sha1(json.dumps(value, sort_keys=True, default=repr).encode()).hexdigest()[:12]
+
+
+def digests(config: str | Config) -> dict[str, str]:
+    """Field -> a short hash of its built value (tuples and lists alike, keys sorted): each
+    section, or each of its keys where it is a dict (`model.backbone`, `model.neck`, ...)."""
+    cfg = (config if isinstance(config, Config) else Config.fromfile(str(ROOT / config))).to_dict()
+    out = {}
+    for key in SECTIONS:
+        value = cfg.get(key)
+        if isinstance(value, dict) and value:
+            out.update({f'{key}.{sub}': _hash(v) for sub, v in value.items()})
+        else:
+            out[key] = _hash(value)
+    return out
 
 
 @pytest.fixture(scope='module')
 def recorded() -> dict:
     return json.loads(DIGESTS.read_text())
+
+
+def _changed(now: dict, before: dict) -> list[str]:
+    return sorted(k for k in set(now) | set(before) if now.get(k) != before.get(k))
 
 
 def test_every_config_is_recorded(recorded):
@@ -46,19 +63,18 @@ def test_every_config_is_recorded(recorded):
 
 @pytest.mark.parametrize('config', CONFIGS)
 def test_built_config_unchanged(config, recorded):
-    changed = [key for key, value in digests(config).items()
-               if recorded.get(config, {}).get(key) != value]
-    assert not changed, f'{config}: built {changed} differ from the recorded digests'
+    changed = _changed(digests(config), recorded.get(config, {}))
+    assert not changed, f'{config}: these built fields differ from the recorded digests: {changed}'
 
 
-def test_a_changed_value_is_seen(recorded):
-    """The digests tell a changed field (so the test above can fail)."""
+def test_a_changed_value_is_named(recorded):
+    """The digests name the field that changed (so the test above can fail, and says where)."""
     config = 'configs/upernet/upernet_swin-t_160k_ade20k-512x512.py'
     cfg = Config.fromfile(str(ROOT / config))
     cfg.optim_wrapper.optimizer.lr = 1e-4
-    changed = hashlib.sha1(json.dumps(cfg.to_dict()['optim_wrapper'], sort_keys=True,
-                                      default=repr).encode()).hexdigest()[:12]
-    assert changed != recorded[config]['optim_wrapper']
+    cfg.model.decode_head.channels = 256
+    assert _changed(digests(cfg), recorded[config]) == ['model.decode_head',
+                                                         'optim_wrapper.optimizer']
 
 
 if __name__ == '__main__' and sys.argv[1:] == ['--write']:

@@ -26,9 +26,13 @@ def test_infer_runs_on_the_papers_configs(config, tmp_path):
     torch.save({'state_dict': build_model(cfg).state_dict()}, tmp_path / 'model.pth')
     image = np.random.default_rng(0).integers(0, 255, (96, 128, 3), dtype=np.uint8)
     mmcv.imwrite(image, str(tmp_path / 'images' / 'a.jpg'))
+    # random weights score every class about equally low: a detector lists its boxes from
+    # score 0 (mmdet's own 0.05 floor off) so that the JSON holds detections to check
+    every_box = (['--score-thr', '0', '--cfg-options', 'model.test_cfg.rcnn.score_thr=0']
+                 if config.startswith('mask_rcnn') else [])
     run = subprocess.run([sys.executable, 'tools/infer.py', str(ROOT / f'configs/{config}.py'),
                           str(tmp_path / 'model.pth'), str(tmp_path / 'images'), '--out',
-                          str(tmp_path / 'out'), '--device', 'cpu'],
+                          str(tmp_path / 'out'), '--device', 'cpu', *every_box],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     drawn = mmcv.imread(tmp_path / 'out' / 'a.png')
@@ -38,5 +42,10 @@ def test_infer_runs_on_the_papers_configs(config, tmp_path):
         assert len(found) == 5 and all(0 <= d['score'] <= 1 for d in found)
     elif config.startswith('upernet'):  # a share of the pixels per ADE20K class
         assert abs(sum(found.values()) - 1) < 1e-3
-    else:
-        assert isinstance(found, list)
+    else:  # each detection: a COCO class, its score, a box inside the image (x1 y1 x2 y2)
+        from mmdet.datasets import CocoDataset
+        assert len(found) == 100, len(found)  # mmdet's max_per_img
+        for d in found:
+            assert d['label'] in CocoDataset.METAINFO['classes'], d
+            x1, y1, x2, y2 = d['bbox']
+            assert 0 <= d['score'] <= 1 and 0 <= x1 <= x2 <= 128 and 0 <= y1 <= y2 <= 96, d

@@ -216,10 +216,10 @@ def test_scratch_convnext_starts_at_the_official_layer_scale(config, tmp_path):
 
 
 @pytest.mark.slow(seconds=300, reason=(
-    'the main job end to end: 20 runs as subprocesses (2 iterations each, small data), '
+    'the main job end to end: 20 runs as subprocesses (1 iteration each, small data), '
     'then a second call that reuses them'))
 def test_study_end_to_end_short(tmp_path):
-    """The main job shortened to 2 iterations a run, on small copies of the demo sets where
+    """The main job shortened to 1 iteration a run, on small copies of the demo sets where
     it looks for them (the writers are tested in test_*_data.py): pretraining, export in the
     release format, 8 fine-tuning cells on 2 seeds each (seed s from pretraining seed s),
     results.json (one row per run, metric and seed) / .md (mean and range per cell, the
@@ -229,7 +229,7 @@ def test_study_end_to_end_short(tmp_path):
     make_coco_shapes(tmp_path / 'data/demo_shapes', num_train=8, num_val=4)
     make_ade_shapes(tmp_path / 'data/demo_ade_shapes', num_train=8, num_val=4)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, str(ROOT / 'tools/study.py'), '--max-iters', '2']
+    cmd = [sys.executable, str(ROOT / 'tools/study.py'), '--max-iters', '1']
     run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=1500, env=env)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     study = tmp_path / 'work_dirs/study'

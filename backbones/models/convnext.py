@@ -16,13 +16,12 @@ from typing import Sequence
 
 import torch
 import torch.nn.functional as F
-from timm.layers import DropPath, trunc_normal_
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
 from mmengine.logging import MMLogger
 
-from .base import DenseBackbone
+from .base import DenseBackbone, DropPath
 from ..registry import MODELS
 
 
@@ -207,7 +206,7 @@ class ConvNeXt(DenseBackbone):
     def _init_random(self) -> None:
         for m in self.modules():
             if isinstance(m, (nn.Conv2d, nn.Linear)):
-                trunc_normal_(m.weight, std=0.02)
+                nn.init.trunc_normal_(m.weight, std=0.02)
                 nn.init.zeros_(m.bias)
 
     def classifier_norm(self) -> nn.Module:

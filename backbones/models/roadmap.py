@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Sequence
 
 import torch
-from timm.layers import DropPath, trunc_normal_
 from torch import nn
 
-from .base import DenseBackbone
+from .base import DenseBackbone, DropPath
 from .convnext import LayerNorm2d
 from ..registry import MODELS
 
@@ -179,7 +178,7 @@ class RoadmapNet(DenseBackbone):
                 if self.spec['norm'] == 'bn':
                     nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
                 else:
-                    trunc_normal_(m.weight, std=0.02)
+                    nn.init.trunc_normal_(m.weight, std=0.02)
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)
 
