@@ -268,3 +268,23 @@ def test_dinov3_config_reads_its_local_file_and_names_a_missing_one(tmp_path, mo
     backbone.init_weights()
     loaded = backbone.state_dict()
     assert all(torch.equal(loaded[k], v) for k, v in state.items() if k.startswith('stages.'))
+
+
+def test_v2_layer_decay_exempts_grn_from_weight_decay():
+    """The paper's layer-wise decay on V2: GRN's gamma and beta, stored (1, 1, 1, C), get no
+    weight decay (as in the official V2 code) and the lr of their block's layer."""
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import DefaultScope
+    model = torch.nn.Module()
+    model.backbone = ConvNeXt(arch='v2-atto')
+    with DefaultScope.overwrite_default_scope('backbones'):
+        optim = build_optim_wrapper(model, dict(
+            type='OptimWrapper', constructor='backbones.LayerDecayOptimWrapperConstructor',
+            optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
+            paramwise_cfg=dict(decay_rate=0.9, decay_type='layer_wise', num_layers=6)))
+    group = {id(p): g for g in optim.optimizer.param_groups for p in g['params']}
+    block = model.backbone.stages[2][5]
+    for p in (block.grn.gamma, block.grn.beta):
+        assert group[id(p)]['weight_decay'] == 0.0
+        assert group[id(p)]['lr'] == group[id(block.pwconv1.weight)]['lr']
+    assert group[id(block.pwconv1.weight)]['weight_decay'] == 0.05

@@ -55,6 +55,8 @@ class ImageFolderDataset(BaseDataset):
             raise ValueError(f'{root}: class folders do not match metainfo.classes'
                              + (f'; folders not in classes: {unknown[:5]}' if unknown else '')
                              + (f'; classes without a folder: {absent[:5]}' if absent else ''))
+        # classes read off the folders become the dataset's metainfo (BaseDataset has no
+        # public setter; mmpretrain's CustomDataset writes _metainfo the same way)
         self._metainfo['classes'] = tuple(classes)
         data_list = []
         for label, name in enumerate(classes):

@@ -30,7 +30,7 @@ import re
 import os.path as osp
 
 import torch
-from mmengine.hooks import Hook
+from mmengine.hooks import Hook, LoggerHook
 from mmengine.runner import Runner as MMEngineRunner
 
 from ..models.base import DenseBackbone
@@ -90,7 +90,10 @@ class Runner(MMEngineRunner):
 
     def _init_model_weights(self) -> None:
         """Random init fills storage in memory order: with channels_last weights the same
-        seed would give other (equally distributed) values. Initialise in NCHW, then go back."""
+        seed would give other (equally distributed) values. Initialise in NCHW, then go back.
+        (MMEngine has no public hook around its weight init; `wrap_model` puts the weights
+        in channels_last before it, so the init itself must be wrapped. Tested by
+        test_speed_options: the same losses with and without --channels-last.)"""
         backbone = getattr(getattr(self.model, 'module', self.model), 'backbone', None)
         channels_last = self.cfg.get('channels_last') and backbone is not None
         if channels_last:
@@ -109,14 +112,16 @@ class Runner(MMEngineRunner):
         a model of other classes names the parts it takes: `load_parts = ['backbone', ...]`
         (only those are taken, and they must be complete; testing takes every tensor). A
         classifier reads the file as a release (official / timm / torchvision names).
-        Unreadable files: CheckpointError."""
+        Unreadable files: CheckpointError. The file is read onto the CPU and copied into the
+        model wherever it lives, so `map_location` changes nothing; `strict` is always on
+        (MMEngine's False would skip a missing tensor in silence)."""
         model = getattr(self.model, 'module', self.model)
         weights_only = not os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD')
         parts = None if self._testing else self.cfg.get('load_parts')
         checkpoint = load_weights(
             model, filename, weights_only=weights_only, parts=parts, revise_keys=revise_keys,
             on_read=lambda c: self.call_hook('after_load_checkpoint', checkpoint=c))
-        self._has_loaded = True
+        self._has_loaded = True  # as MMEngine's own load_checkpoint: load_or_resume reads it
         self.logger.info(f'loaded every tensor of {", ".join(parts) if parts else "the model"} '
                          f'from {filename}')
         return checkpoint
@@ -220,7 +225,7 @@ class EvalProgressHook(Hook):
         self._saved = None
 
     def _lower(self, runner, dataloader) -> None:
-        logger = next((h for h in runner.hooks if type(h).__name__ == 'LoggerHook'), None)
+        logger = next((h for h in runner.hooks if isinstance(h, LoggerHook)), None)
         if logger is None:
             return
         self._saved = (logger, logger.interval)

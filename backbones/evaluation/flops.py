@@ -39,6 +39,9 @@ class _DetectorTrace(nn.Module):
         roi_head, rois = self.model.roi_head, self.rois
         stages = ([(i,) for i in range(roi_head.num_stages)] if hasattr(roi_head, 'num_stages')
                   else [()])
+        # mmdet 3 has no public call of one RoI-head stage on given RoIs (its 2.x forward_dummy
+        # did this); _bbox_forward / _mask_forward are that call (test_flops_roadmap checks
+        # the counts against the papers' figures)
         for stage in stages:
             outs.append(roi_head._bbox_forward(*stage, feats, rois)['cls_score'])
         for stage in stages:

@@ -15,6 +15,8 @@ time with the cores split between them, and prints progress with an ETA per run.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
 import os
@@ -58,10 +60,18 @@ class Run:
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))  # the checkout, above backbones/experiments/
 
 
+@functools.lru_cache(maxsize=None)
+def _read(config: str):
+    """The config file `config`, parsed once per process and only read from: the scheduler
+    asks each run's config for its key, length and precision, and MMEngine takes about a
+    second to resolve a config's mmdet / mmseg bases."""
+    from mmengine.config import Config
+    return Config.fromfile(config)
+
+
 def _init_checkpoint(config: str) -> str:
     """The file a fine-tuning config's backbone starts from (its init_cfg)."""
-    from mmengine.config import Config
-    init = Config.fromfile(config).model.backbone.get('init_cfg') or {}
+    init = _read(config).model.backbone.get('init_cfg') or {}
     if init.get('type') != 'Pretrained':
         raise ValueError(f'{config}: model.backbone.init_cfg is not Pretrained')
     return init['checkpoint']
@@ -158,10 +168,8 @@ def precision_of(run: Run) -> str:
     """The precision the run's training forward will use on this machine: 'float32', or the
     autocast dtype where its config asks for one and the device computes it natively."""
     import torch
-    from mmengine.config import Config
-
     from ..engine.precision import autocast_unsupported
-    wrapper = Config.fromfile(run.config).optim_wrapper
+    wrapper = _read(run.config).optim_wrapper
     if wrapper.get('type') not in ('backbones.AutocastOptimWrapper', 'AutocastOptimWrapper'):
         return 'float32'
     dtype = wrapper.get('dtype', 'bfloat16')
@@ -174,8 +182,7 @@ def precision_of(run: Run) -> str:
 def _inputs_key(run: Run, max_iters: int | None) -> str:
     """What a finished run's result depends on: its config text, options, length and the
     weights it starts from."""
-    from mmengine.config import Config
-    h = hashlib.sha1(json.dumps(Config.fromfile(run.config).to_dict(), sort_keys=True,
+    h = hashlib.sha1(json.dumps(_read(run.config).to_dict(), sort_keys=True,
                                 default=repr).encode())
     h.update(repr((run.cfg_options, run.seed, max_iters)).encode())
     if run.needs and osp.isfile(run.needs):
@@ -186,12 +193,10 @@ def _inputs_key(run: Run, max_iters: int | None) -> str:
 def execute(run: Run, out_dir: str, *, max_iters: int | None = None) -> dict:
     """Train and test `run` in this process; export (pretraining) or draw (fine-tuning);
     write result.json last. Returns the result."""
-    from mmengine.config import Config
-
     from ..evaluation.pictures import save_prediction
     from ..engine.runner import Runner
     start = time.time()
-    cfg = Config.fromfile(run.config)
+    cfg = copy.deepcopy(_read(run.config))  # _read's stays as read: result.json's key uses it
     cfg.merge_from_dict(dict(run.cfg_options))
     if run.seed is not None:
         cfg.randomness = dict(cfg.get('randomness') or {}, seed=run.seed)
@@ -236,8 +241,7 @@ def _progress(out_dir: str) -> int:
 
 
 def _max_iters(run: Run, max_iters: int | None) -> int:
-    from mmengine.config import Config
-    return max_iters or Config.fromfile(run.config).train_cfg.max_iters
+    return max_iters or _read(run.config).train_cfg.max_iters
 
 
 def fmt(seconds: float) -> str:

@@ -27,22 +27,22 @@ from ..weights.io import load_pretrained
 
 class DropPath(nn.Module):
     """Stochastic depth: during training, drop a residual branch for a whole sample with
-    probability `p` and scale the kept ones by 1 / (1 - p) (timm's, draw for draw, so that
-    seeded runs give the same numbers; kept here so importing a backbone does not import
-    timm, a second of every tool's start)."""
+    probability `drop_prob` and scale the kept ones by 1 / (1 - drop_prob) (timm's, draw for
+    draw, so that seeded runs give the same numbers; kept here so importing a backbone does
+    not import timm, a second of every tool's start)."""
 
-    def __init__(self, p: float) -> None:
+    def __init__(self, drop_prob: float) -> None:
         super().__init__()
-        self.p = p
+        self.drop_prob = drop_prob
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.p == 0.0 or not self.training:
+        if self.drop_prob == 0.0 or not self.training:
             return x
-        keep = x.new_empty((x.shape[0],) + (1,) * (x.ndim - 1)).bernoulli_(1 - self.p)
-        return x * keep.div_(1 - self.p)
+        keep = x.new_empty((x.shape[0],) + (1,) * (x.ndim - 1)).bernoulli_(1 - self.drop_prob)
+        return x * keep.div_(1 - self.drop_prob)
 
     def extra_repr(self) -> str:
-        return f'p={self.p:.3f}'
+        return f'drop_prob={self.drop_prob:.3f}'
 
 
 class DenseBackbone(BaseModule):
