@@ -43,7 +43,8 @@ def _det_cfg(root: Path, work_dir: Path, **options) -> Config:
     data = str(root) + '/'
     ann = data + 'annotations/instances_val.json'
     cfg.merge_from_dict({
-        'work_dir': str(work_dir), 'visualizer.name': f'vis_{work_dir.name}',
+        # one visualizer per test: MMEngine reuses an instance by name, with its save dir
+        'work_dir': str(work_dir), 'visualizer.name': f'vis_{work_dir.parent.name}_{work_dir.name}',
         'train_dataloader.dataset.data_root': data, 'val_dataloader.dataset.data_root': data,
         'train_dataloader.dataset.metainfo.classes': TWO,
         'val_dataloader.dataset.metainfo.classes': TWO,
