@@ -10,8 +10,8 @@ demo: install
 	$(PY) tools/study.py
 
 # -n 2 --dist loadfile: two test processes of one thread each, a test file (and the models
-# its fixtures train) in one process: both cores stay busy the whole run (one process of two
-# threads idles one outside the large kernels; docs/install.md has the figures).
+# its fixtures train) in one process, so both cores run tests the whole time (docs/install.md
+# has the figures).
 # --budget: fail if a test overruns its stated time (tests/budget.py); --durations: the
 # slowest tests at the end of every run, so each addition's cost shows in the CI log.
 test: install

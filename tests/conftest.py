@@ -1,4 +1,3 @@
-import functools
 import time
 
 import pytest
@@ -11,27 +10,23 @@ def _index_external_configs_once() -> None:
     """Speed only, in this test process: MMEngine resolves every `mmdet::` / `mmseg::` base
     of a config by reading all of that package's model-zoo metafiles (600 YAML files, about
     1 s; a detection config has three such bases), though they cannot change during a test
-    session. The index is read once per package here; what each lookup returns, or raises,
-    is MMEngine's own (`_get_cfg_metainfo`, same result for the same installed files)."""
-    import os.path as osp
-
+    session. Each lookup is MMEngine's own (`_get_cfg_metainfo`), made once per base and
+    answered from memory after, its result or its ValueError alike."""
     from mmengine.config import utils
-    from mmengine.fileio import load
 
-    @functools.lru_cache(maxsize=None)
-    def index(package_path: str) -> dict:
-        found = {}
-        for meta_path in load(osp.join(package_path, '.mim', 'model-index.yml'))['Import']:
-            for model_cfg in load(osp.join(package_path, '.mim', meta_path))['Models']:
-                if 'Config' in model_cfg:
-                    found.setdefault(model_cfg['Config'].partition('/')[-1], model_cfg)
-        return found
+    lookup, answers = utils._get_cfg_metainfo, {}
 
     def get_cfg_metainfo(package_path: str, cfg_path: str) -> dict:
-        found = index(package_path)
-        if cfg_path not in found:
-            raise ValueError(f'Expected configs: {found.keys()}, but got {cfg_path}')
-        return found[cfg_path]
+        key = (package_path, cfg_path)
+        if key not in answers:
+            try:
+                answers[key] = (lookup(package_path, cfg_path), None)
+            except ValueError as err:
+                answers[key] = (None, str(err))
+        found, error = answers[key]
+        if error is not None:
+            raise ValueError(error)
+        return found
 
     utils._get_cfg_metainfo = get_cfg_metainfo
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os.path as osp
 from glob import glob
-
 from typing import NamedTuple
 
 
@@ -23,7 +22,7 @@ METRICS = {'box AP': Metric('coco/bbox_mAP', 100, 'box_ap'),
            'mIoU': Metric('mIoU', 1, 'miou'),
            'top-1': Metric('cls/top1', 1, None)}
 TASK_METRICS = {'detection': ('box AP', 'mask AP'), 'segmentation': ('mIoU',),
-                'pretraining': ('top-1',), 'classification': ('top-1',)}
+                'pretraining': ('top-1',)}
 EVAL_KEYS = tuple(m.log_key for m in METRICS.values())
 # The metric a curve shows per task (the first of each task's).
 CURVE_METRIC = tuple((METRICS[n].log_key, n, METRICS[n].scale) for n in ('box AP', 'mIoU', 'top-1'))

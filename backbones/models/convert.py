@@ -17,8 +17,8 @@ def infer_backbone(state: dict) -> tuple[type, dict]:
         depths = _count_blocks(state, r'stages\.(\d+)\.(\d+)\.')
         grn = any('.grn.' in k for k in state)  # V2
         arch = dict(depths=depths, channels=channels, **({'grn': True} if grn else {}))
-        named = [n for n, a in ConvNeXt.arch_settings.items()
-                 if (a['depths'], a['channels'], a.get('grn', False)) == (depths, channels, grn)]
+        named = [n for n in ConvNeXt.arch_settings
+                 if ConvNeXt._parse_arch(n) == ConvNeXt._parse_arch(arch)]
         return ConvNeXt, dict(arch=named[0] if named else arch,
                               out_indices=tuple(range(len(channels))))
     if 'conv1.weight' in state and 'layers.0.0.conv1.weight' in state:
