@@ -131,12 +131,17 @@ def test_official_name_rule_matches_our_structural_rule(decay_type):
     """On our ConvNeXt (official names) the name rule and the structural rule agree for
     every parameter: one recipe, whichever ConvNeXt a config names."""
     from backbones import ConvNeXt
-    for arch, num_layers in (('tiny', 6), ('small', 12)):
+    # V2's atto and nano: stage 2 of 6 and 8 blocks, where spreading them over ids 3-5
+    # would differ from the official three blocks to an id
+    for arch, num_layers in (('tiny', 6), ('small', 12), ('v2-atto', 6), ('v2-nano', 12)):
         model = ConvNeXt(arch=arch, layer_scale_init_value=1.0)
         ids = model.lr_layer_ids(decay_type, num_layers)
         for name, param in model.named_parameters():
             assert ids.get(id(param), num_layers + 1) == official_layer_id(
                 name, decay_type, num_layers), name
+            if decay_type == 'layer_wise':  # and the official code's own rule
+                assert ids.get(id(param), num_layers + 1) == _official_layer_id(
+                    'backbone.' + name, num_layers), name
 
 
 def test_layer_decay_on_an_unsupported_backbone_says_what_is_supported():

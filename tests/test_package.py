@@ -85,7 +85,7 @@ def attempt():
     except Exception as err:
         return buf.getvalue(), type(err).__name__
 before = attempt()
-import backbones, backbones.engine, backbones.experiments.study
+import backbones, backbones.engine, backbones.experiments.runs
 after = attempt()
 assert before == after and before[1] == 'UnpicklingError', (before[1], after[1])
 print('same')

@@ -159,7 +159,7 @@ def test_fine_tuning_starts_from_every_pretrained_tensor(tmp_path, pretraining, 
     exported pretraining weights; only the dense per-output norms are new."""
     from backbones.engine.config import prepare
     from backbones.engine.runner import Runner
-    from backbones.experiments.study import _init_checkpoint
+    from backbones.experiments.plan import _init_checkpoint
     pre_cfg = Config.fromfile(DEMO / f'{pretraining}.py')
     init_default_scope('backbones')
     classifier = ImageClassifier(**{k: v for k, v in pre_cfg.model.items() if k != 'type'})
@@ -278,19 +278,19 @@ def test_study_end_to_end_short(tmp_path):
 def test_results_judge_effects_against_the_seeds_spread(tmp_path):
     """Each cell shows the mean and range of its seeds; a pretraining effect counts as one
     only where the ranges are apart."""
-    from backbones.experiments import study
+    from backbones.experiments import plan, tables
     def run(init, seed):
-        return study.Run('ResNet-50', 'segmentation', init, 'x.py', seed=seed)
+        return plan.Run('ResNet-50', 'segmentation', init, 'x.py', seed=seed)
     results = {run('scratch', 0): dict(metrics={'mIoU': 50.0}),
                run('scratch', 1): dict(metrics={'mIoU': 60.0}),
                run('pretrained', 0): dict(metrics={'mIoU': 58.0}),
                run('pretrained', 1): dict(metrics={'mIoU': 70.0})}
-    text = study.markdown(results)
+    text = tables.markdown(results)
     assert '| ResNet-50 | segmentation | scratch | - | - | 55.0 (50.0-60.0, 2 seeds) |' in text
     assert '| ResNet-50 | segmentation | mIoU | +9.0 | no (ranges overlap) |' in text
     results[run('pretrained', 0)] = dict(metrics={'mIoU': 61.0})
-    assert '| +10.5 | yes |' in study.markdown(results)
-    study.figure(study.rows(results), str(tmp_path / 'f.png'), title='t')
+    assert '| +10.5 | yes |' in tables.markdown(results)
+    tables.figure(tables.rows(results), str(tmp_path / 'f.png'), title='t')
     assert (tmp_path / 'f.png').stat().st_size > 5_000
 
 
@@ -300,13 +300,13 @@ def test_paper_scale_plan_commands_and_collected_table(tmp_path, monkeypatch):
     own parser, from the checkout, their options reaching the config); their work dirs (as a
     cluster leaves them) become the table and figure, the paper's figures beside."""
     import shlex
-    from backbones.experiments import study
+    from backbones.experiments import plan, tables
     sys.path.insert(0, str(ROOT / 'tools'))
     import train
     from _tool import config_from_args
-    runs = study.paper_plan()
+    runs = plan.paper_plan()
     assert len(runs) == 8 and len({r.name for r in runs}) == 8
-    other = study.paper_plan({'ConvNeXt-T': 'my_convnext.pth'})
+    other = plan.paper_plan({'ConvNeXt-T': 'my_convnext.pth'})
     assert dict(other[0].cfg_options)['model.backbone.init_cfg.checkpoint'] == 'my_convnext.pth'
     run = subprocess.run([sys.executable, str(ROOT / 'tools/study.py'), '--scale', 'paper',
                           '--out', 'work_dirs/study_paper', '--pretrained',
@@ -315,7 +315,7 @@ def test_paper_scale_plan_commands_and_collected_table(tmp_path, monkeypatch):
     commands = [line for line in run.stdout.splitlines() if line.startswith('tools/dist_train.sh')]
     assert run.returncode == 0 and len(commands) == 8, run.stderr
     monkeypatch.chdir(ROOT)  # printed paths are the checkout's: run from there
-    for command, r in zip(commands, study.paper_plan({'ResNet-50': 'my_weights/r50.pth'})):
+    for command, r in zip(commands, plan.paper_plan({'ResNet-50': 'my_weights/r50.pth'})):
         argv = shlex.split(command)
         config, gpus, rest = argv[1], argv[2], argv[3:]
         assert not osp.isabs(config) and osp.isfile(config) and gpus == '8'
@@ -346,8 +346,8 @@ def test_paper_scale_plan_commands_and_collected_table(tmp_path, monkeypatch):
         line = ({'coco/bbox_mAP': 0.4 + k / 100, 'coco/segm_mAP': 0.35, 'step': 1}
                 if r.task == 'detection' else {'mIoU': 40.0 + k, 'step': 1})
         (logs / 'scalars.json').write_text(json.dumps(line) + '\n')
-    results = study.collect(runs, str(tmp_path))
-    table = study.write_results(results, str(tmp_path), paper=True, title='test')
+    results = tables.collect(runs, str(tmp_path))
+    table = tables.write_results(results, str(tmp_path), paper=True, title='test')
     rows = json.loads((tmp_path / 'results.json').read_text())
     assert len(rows) == 12 and (tmp_path / 'results.png').stat().st_size > 10_000
     convnext_det = next(line for line in table.splitlines()

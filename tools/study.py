@@ -21,7 +21,7 @@ import time
 import os.path as osp
 
 from backbones.engine.precision import machine_summary
-from backbones.experiments import study
+from backbones.experiments import plan, runs, tables
 from backbones.data.demo import make_ade_shapes, make_cls_shapes, make_coco_shapes
 
 DEMO_DATA = (('data/demo_cls_shapes', make_cls_shapes), ('data/demo_shapes', make_coco_shapes),
@@ -38,25 +38,25 @@ def demo(args) -> None:
             print(f'[study] {root} is there already (delete it to write it again)', flush=True)
     if args.data:
         return
-    runs = study.demo_plan(tuple(args.seeds))
+    demo_runs = plan.demo_plan(tuple(args.seeds))
     print(f'[study] machine: {machine_summary()}; {args.jobs} runs at a time', flush=True)
-    precisions = {run: study.precision_of(run) for run in runs}  # one config read a run
+    precisions = {run: plan.precision_of(run) for run in demo_runs}  # one config read a run
     for precision in sorted(set(precisions.values())):
         names = [r.name for r, p in precisions.items() if p == precision]
         print(f'[study] {precision}: {len(names)} runs ({", ".join(names[:3])}'
               f'{", ..." if len(names) > 3 else ""})', flush=True)
-    results = study.schedule(runs, args.out, jobs=args.jobs,
+    results = runs.schedule(demo_runs, args.out, jobs=args.jobs,
                              redo=args.redo, max_iters=args.max_iters)
     for run, result in results.items():
         if run.task == 'pretraining':
-            print(f'[study] pretraining {run.backbone}: {study.summary(run, result["metrics"])} '
+            print(f'[study] pretraining {run.backbone}: {tables.summary(run, result["metrics"])} '
                   f'(demo classification val), exported to {result["weights"]}')
-    print(study.write_results(results, args.out, title='demo: fine-tuned from scratch vs from '
+    print(tables.write_results(results, args.out, title='demo: fine-tuned from scratch vs from '
                               'demo-pretrained weights (same schedule and data; '
                               f'{len(args.seeds)} seed(s) a cell)'))
     print(f'[study] {args.out}/results.json, results.md, results.png; pictures: '
           f'{args.out}/<run>/prediction.png')
-    print(f'[study] wall time {study.fmt(time.time() - start)} on {machine_summary()}', flush=True)
+    print(f'[study] wall time {runs.fmt(time.time() - start)} on {machine_summary()}', flush=True)
 
 
 def paper(args) -> None:
@@ -64,19 +64,19 @@ def paper(args) -> None:
     unknown = set(pretrained) - {'ConvNeXt-T', 'ResNet-50'}
     if unknown:
         raise SystemExit(f'--pretrained names {sorted(unknown)}; use ConvNeXt-T=... / ResNet-50=...')
-    runs = study.paper_plan(pretrained)
+    paper_runs = plan.paper_plan(pretrained)
     if not args.collect:
         try:
-            commands = [study.paper_command(run, args.out) for run in runs]
+            commands = [plan.paper_command(run, args.out) for run in paper_runs]
         except ValueError as err:
             raise SystemExit(f'--pretrained: {err}') from None
         for command in commands:
             print(' '.join(map(shlex.quote, command)))
         print(f'# then: python tools/study.py --scale paper --collect --out {args.out}')
         return
-    results = study.collect(runs, args.out)
+    results = tables.collect(paper_runs, args.out)
     if results:
-        print(study.write_results(results, args.out, paper=True, title='paper scale: COCO 3x '
+        print(tables.write_results(results, args.out, paper=True, title='paper scale: COCO 3x '
                                   '/ ADE20K 160k, scratch vs ImageNet-1K pretrained'))
 
 
@@ -89,10 +89,10 @@ def main() -> None:
                         help='runs at a time, the cores shared between them (demo)')
     parser.add_argument('--redo', action='store_true', help='rerun finished runs too')
     parser.add_argument('--max-iters', type=int, help='shorten every run (a quick check)')
-    parser.add_argument('--seeds', type=int, nargs='+', default=list(study.SEEDS),
+    parser.add_argument('--seeds', type=int, nargs='+', default=list(plan.SEEDS),
                         help='demo: the seeds of the chain: pretraining seed s, then every '
                         'fine-tuning cell with seed s from its weights (default: '
-                        f'{" ".join(map(str, study.SEEDS))}); the table shows their mean and range')
+                        f'{" ".join(map(str, plan.SEEDS))}); the table shows their mean and range')
     parser.add_argument('--data', action='store_true',
                         help='demo: write the demo data sets (where missing) and stop')
     parser.add_argument('--collect', action='store_true', help='paper: read the work dirs')

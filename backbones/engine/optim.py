@@ -2,11 +2,12 @@
 
 Parameters get a layer id; the lr scale of id i is decay_rate ** (num_layers + 1 - i), so
 everything outside the backbone (neck, heads; id num_layers + 1) keeps the base lr and the
-stem learns slowest. Our backbones assign ids from their own module structure
-(`DenseBackbone.lr_layer_ids`), never from parameter-name prefixes. A ConvNeXt from another
-library that keeps the official parameter names (`downsample_layers.i.*`, `stages.i.j.*`:
-mmpretrain's, mmdet's and mmseg's configs use it) gets the official name rule
-(`official_layer_id`), the one the published recipes were tuned with. As in the official
+stem learns slowest. The ids follow one rule, the official ConvNeXt code's
+(`models.base.lr_layer_id`), the one the published recipes were tuned with. Our backbones
+apply it to their own module structure (`DenseBackbone.lr_layer_ids`), never to
+parameter-name prefixes; a ConvNeXt from another library that keeps the official parameter
+names (`downsample_layers.i.*`, `stages.i.j.*`: mmpretrain's, mmdet's and mmseg's configs
+use it) gets it through those names (`official_layer_id`). As in the official
 code, 1-D parameters and biases get no weight decay, nor do ConvNeXt V2's GRN parameters
 (the official V2 code exempts them, though they are stored as (1, 1, 1, C)).
 
@@ -24,7 +25,7 @@ from mmengine.logging import MMLogger
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper
 from torch import nn
 
-from ..models.base import DenseBackbone
+from ..models.base import DenseBackbone, lr_layer_id
 from ..models.convnext import GRN
 from . import precision
 from ..registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS
@@ -103,21 +104,18 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
 
 
 def official_layer_id(name: str, decay_type: str, num_layers: int) -> int:
-    """The official ConvNeXt rule for a parameter `name` of the backbone (without the
-    'backbone.' prefix), in this constructor's numbering (the rest of the model: num_layers
-    + 1). layer_wise: stem 0; stage 0 -> 1; stage 1 and its downsampling -> 2; stage 2's
-    blocks 3 + j // 3 (its downsampling 3); stage 3 and its downsampling -> num_layers.
-    stage_wise: downsampling layers 0, stage i -> i + 1."""
+    """`lr_layer_id` for a parameter `name` of a backbone with the official ConvNeXt names
+    (without the 'backbone.' prefix): `downsample_layers.0` is the stem, `downsample_layers.i`
+    takes stage i's first id (stage_wise: 0), `stages.i.j.*` is block j of stage i; anything
+    else (the per-output norms) counts as the rest of the model, num_layers + 1."""
     parts = name.split('.')
     if parts[0] == 'downsample_layers':
         stage = int(parts[1])
-        return 0 if decay_type == 'stage_wise' else (0, 2, 3, num_layers)[stage]
+        return 0 if decay_type == 'stage_wise' or stage == 0 else lr_layer_id(
+            stage, 0, decay_type, num_layers)
     if parts[0] == 'stages':
-        stage, block = int(parts[1]), int(parts[2])
-        if decay_type == 'stage_wise':
-            return stage + 1
-        return (1, 2, 3 + block // 3, num_layers)[stage]
-    return num_layers + 1  # the per-output norms (norm0..3), as the rest of the model
+        return lr_layer_id(int(parts[1]), int(parts[2]), decay_type, num_layers)
+    return num_layers + 1
 
 
 def _layer_ids(backbone: nn.Module, decay_type: str, num_layers: int) -> dict[int, int]:

@@ -45,6 +45,18 @@ class DropPath(nn.Module):
         return f'drop_prob={self.drop_prob:.3f}'
 
 
+def lr_layer_id(stage: int, block: int, decay_type: str, num_layers: int) -> int:
+    """The official ConvNeXt rule (its detection and segmentation code, V1 and V2) for block
+    `block` of stage `stage` (0-3); the stem is layer 0. stage_wise: stage i -> i + 1.
+    layer_wise: stage 0 -> 1, stage 1 -> 2, stage 2's blocks three to an id from 3, stage 3
+    -> num_layers. Three to an id fills ids 3 .. num_layers - 1 exactly for the paper's
+    depths (9 blocks with 6 layers, 27 with 12); a deeper stage 2 than num_layers allows
+    shares the last id rather than reach the neck's."""
+    if decay_type == 'stage_wise':
+        return stage + 1
+    return (1, 2, min(3 + block // 3, num_layers - 1), num_layers)[stage]
+
+
 class DenseBackbone(BaseModule):
     """Base class: subclasses set `stage_channels`, `stage_strides` and build their layers.
 
@@ -129,28 +141,21 @@ class DenseBackbone(BaseModule):
         raise NotImplementedError
 
     def lr_layer_ids(self, decay_type: str, num_layers: int) -> dict[int, int]:
-        """{id(parameter): layer id} for the backbone's parameters (see backbones.engine.optim).
-
-        The official ConvNeXt rule, stated for any 4-stage backbone. stage_wise: stem and
-        downsampling layers 0, stage i's blocks i + 1. layer_wise: stem 0, stage 1 -> 1,
-        stage 2 -> 2, stage 3's blocks spread over 3 .. num_layers - 1 (ConvNeXt: three blocks
-        an id), stage 4 -> num_layers; a downsampling layer takes its stage's first id.
-        Parameters not listed (the per-output norms, as in the official code) share id
-        num_layers + 1 with the neck and heads.
-        """
+        """{id(parameter): layer id} for the backbone's parameters (backbones.engine.optim):
+        `lr_layer_id` applied to the stem (stage -1) and each stage's blocks; a downsampling
+        layer takes its stage's first id (stage_wise: 0). Parameters not listed (the
+        per-output norms, as in the official code) share id num_layers + 1 with the neck and
+        heads."""
         if num_layers < 4:
             raise ValueError(f'layer-wise lr decay needs num_layers >= 4, got {num_layers}')
         stem, stages = self._lr_stages()
         pairs = [(m, 0) for m in stem]
         for i, (downsample, blocks) in enumerate(stages):
             for j, block in enumerate(blocks):
-                if decay_type == 'stage_wise':
-                    layer = i + 1
-                else:
-                    layer = (1, 2, 3 + j * (num_layers - 3) // len(blocks), num_layers)[i]
-                pairs.append((block, layer))
-                if j == 0 and downsample is not None:
-                    pairs.append((downsample, 0 if decay_type == 'stage_wise' else layer))
+                pairs.append((block, lr_layer_id(i, j, decay_type, num_layers)))
+            if downsample is not None:
+                pairs.append((downsample, lr_layer_id(i, 0, decay_type, num_layers)
+                              if decay_type == 'layer_wise' else 0))
         return {id(p): layer for m, layer in pairs for p in m.parameters()}
 
     # -- the ImageNet classifier around the trunk (backbones.ImageClassifier) ------------

@@ -1,14 +1,6 @@
 # Mask R-CNN, ConvNeXt-S, 1x schedule, single-scale 1333x800, AdamW + layer-wise lr decay, AMP.
 # Paper: not reported (1x with ConvNeXt-S).
 # Recipe (no official config: the Mask R-CNN T recipe, drop path as in Cascade): lr 0.0001, decay 0.95 layer-wise over 12 layers, drop path 0.6.
-_base_ = [
-    '../_base_/models/mask-rcnn_fpn.py', '../_base_/datasets/coco_instance.py',
-    '../_base_/schedules/schedule_1x.py', '../_base_/optimizers/adamw_layer-decay.py',
-    '../_base_/default_runtime.py'
-]
-model = dict(backbone=dict(
-    _delete_=True, type='backbones.ConvNeXt', arch='small', drop_path_rate=0.6,
-    layer_scale_init_value=1.0,
-    init_cfg=dict(type='Pretrained', checkpoint='https://dl.fbaipublicfiles.com/convnext/convnext_small_1k_224.pth')))
-optim_wrapper = dict(optimizer=dict(lr=0.0001),
-                     paramwise_cfg=dict(decay_rate=0.95, num_layers=12))
+_base_ = './mask-rcnn_convnext-t_fpn_1x_coco.py'
+model = dict(backbone={{_base_.convnext_s}})
+optim_wrapper = dict(paramwise_cfg=dict(num_layers=12))

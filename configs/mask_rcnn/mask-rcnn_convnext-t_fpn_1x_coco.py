@@ -2,13 +2,10 @@
 # Paper: not reported (1x with ConvNeXt-T).
 # Recipe (official config): lr 0.0001, decay 0.95 layer-wise over 6 layers, drop path 0.4.
 _base_ = [
-    '../_base_/models/mask-rcnn_fpn.py', '../_base_/datasets/coco_instance.py',
-    '../_base_/schedules/schedule_1x.py', '../_base_/optimizers/adamw_layer-decay.py',
-    '../_base_/default_runtime.py'
+    '../_base_/models/mask-rcnn_fpn.py', '../_base_/models/convnext.py',
+    '../_base_/datasets/coco_instance.py', '../_base_/schedules/schedule_1x.py',
+    '../_base_/optimizers/adamw_layer-decay.py', '../_base_/default_runtime.py'
 ]
-model = dict(backbone=dict(
-    _delete_=True, type='backbones.ConvNeXt', arch='tiny', drop_path_rate=0.4,
-    layer_scale_init_value=1.0,
-    init_cfg=dict(type='Pretrained', checkpoint='https://dl.fbaipublicfiles.com/convnext/convnext_tiny_1k_224.pth')))
+model = dict(backbone={{_base_.convnext_t}})
 optim_wrapper = dict(optimizer=dict(lr=0.0001),
                      paramwise_cfg=dict(decay_rate=0.95, num_layers=6))

@@ -2,12 +2,9 @@
 # Paper (Table 4, IN-1K pre-trained): mIoU 48.7 single- / 49.6 multi-scale; 82M, 1027 GFLOPs.
 # Recipe (official config): lr 1e-4, wd 0.05, stage-wise decay 0.9 over 12 layers, drop path 0.3.
 _base_ = [
-    '../_base_/models/upernet.py', '../_base_/datasets/ade20k.py',
-    '../_base_/schedules/schedule_160k.py', '../_base_/optimizers/adamw_layer-decay.py',
-    '../_base_/default_runtime_seg.py'
+    '../_base_/models/upernet.py', '../_base_/models/convnext.py',
+    '../_base_/datasets/ade20k.py', '../_base_/schedules/schedule_160k.py',
+    '../_base_/optimizers/adamw_layer-decay.py', '../_base_/default_runtime_seg.py'
 ]
-model = dict(backbone=dict(
-    _delete_=True, type='backbones.ConvNeXt', arch='small', drop_path_rate=0.3,
-    layer_scale_init_value=1.0,
-    init_cfg=dict(type='Pretrained', checkpoint='https://dl.fbaipublicfiles.com/convnext/convnext_small_1k_224.pth')))
+model = dict(backbone={{_base_.convnext_s_seg}})
 optim_wrapper = dict(paramwise_cfg=dict(decay_rate=0.9, decay_type='stage_wise', num_layers=12))
