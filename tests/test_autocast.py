@@ -4,6 +4,10 @@ the optimizer state stay float32, the loss is the float32 loss to bfloat16's pre
 evaluation is float32; where it does not (torch's query forced to say so), the step runs in
 float32 and one log line says why."""
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -17,6 +21,7 @@ from backbones.engine import precision
 from backbones.engine.optim import AutocastOptimWrapper
 from backbones.engine.precision import autocast_unsupported
 
+ROOT = Path(__file__).resolve().parents[1]
 CONFIG = 'configs/demo/convnext-t_demo-shapes-cls.py'
 
 
@@ -88,3 +93,21 @@ def test_autocast_dtype_is_checked():
     with pytest.raises(ValueError, match="optim_wrapper.dtype='int8'"):
         AutocastOptimWrapper(optimizer=torch.optim.SGD(_model().parameters(), lr=0.1),
                              dtype='int8')
+
+
+def test_a_cpu_without_native_bfloat16_is_detected_by_the_real_query():
+    """oneDNN capped at AVX2 (ONEDNN_MAX_CPU_ISA, as on an AVX2-only CPU): torch's own query,
+    unpatched, says no native bfloat16, and the study plans the demo pretraining in float32
+    and says why, as it prints at its start."""
+    code = ('from backbones.engine.precision import machine_summary\n'
+            'from backbones.experiments import plan\n'
+            "run = next(r for r in plan.demo_plan((0,)) if r.backbone == 'ConvNeXt-T')\n"
+            'print(machine_summary()); print(plan.precision_of(run))\n')
+    env = dict(os.environ, ONEDNN_MAX_CPU_ISA='AVX2', ATEN_CPU_CAPABILITY='avx2')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         timeout=300, env=env, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary, chosen = out.stdout.strip().splitlines()[-2:]
+    assert summary.startswith('cpu AVX2 (native bfloat16: no, emulated)'), summary
+    assert chosen.startswith('float32 (config asks bfloat16; this CPU (AVX2) has no native '
+                             'bfloat16 kernels'), chosen

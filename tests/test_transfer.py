@@ -270,9 +270,15 @@ def test_study_end_to_end_short(tmp_path):
                      and line.startswith('[study] ') and ' runs (' in line)
     assert ('bfloat16 autocast' in precision) == cpu_computes_natively(torch.bfloat16), precision
     assert re.search(r'^\[study\] wall time \d+m\d\ds on cpu', run.stdout, re.M)
+    # results.md says where and how it ran, above the table (the README pastes it whole)
+    note = (study / 'results.md').read_text().split('\n\n')[0]
+    assert note.startswith('`python tools/study.py --max-iters 1` on ') and (
+        machine_summary() in note and '(20 runs, 0 reused)' in note), note
+    assert 'convnext-t_demo-shapes-cls_seed1' in note and 'the other 18 runs' in note, note
     again = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
     assert again.returncode == 0 and again.stdout.count('[study] reusing') == 20
     assert json.loads((study / 'results.json').read_text()) == rows
+    assert '(0 runs, 20 reused)' in (study / 'results.md').read_text()
 
 
 def test_results_judge_effects_against_the_seeds_spread(tmp_path):
@@ -287,9 +293,16 @@ def test_results_judge_effects_against_the_seeds_spread(tmp_path):
                run('pretrained', 1): dict(metrics={'mIoU': 70.0})}
     text = tables.markdown(results)
     assert '| ResNet-50 | segmentation | scratch | - | - | 55.0 (50.0-60.0, 2 seeds) |' in text
-    assert '| ResNet-50 | segmentation | mIoU | +9.0 | no (ranges overlap) |' in text
+    assert '| ResNet-50 | segmentation | mIoU | +9.0 | no (ranges overlap) | 12.0 | no |' in text
     results[run('pretrained', 0)] = dict(metrics={'mIoU': 61.0})
-    assert '| +10.5 | yes |' in tables.markdown(results)
+    assert '| +10.5 | yes | 10.0 | no |' in tables.markdown(results)  # apart, not twice
+    results[run('pretrained', 1)] = dict(metrics={'mIoU': 82.0})  # +16.5 > 2 x 10.0
+    assert '| +16.5 | yes | 21.0 | no |' in tables.markdown(results)  # its own range counts
+    results[run('pretrained', 1)] = dict(metrics={'mIoU': 70.0})
+    results[run('scratch', 1)] = dict(metrics={'mIoU': 52.0})
+    assert '| +14.5 | yes | 9.0 | no |' in tables.markdown(results)
+    results[run('pretrained', 0)] = dict(metrics={'mIoU': 72.0})
+    assert '| +20.0 | yes | 2.0 | yes |' in tables.markdown(results)
     tables.figure(tables.rows(results), str(tmp_path / 'f.png'), title='t')
     assert (tmp_path / 'f.png').stat().st_size > 5_000
 

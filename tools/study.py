@@ -28,6 +28,16 @@ DEMO_DATA = (('data/demo_cls_shapes', make_cls_shapes), ('data/demo_shapes', mak
              ('data/demo_ade_shapes', make_ade_shapes))
 
 
+def _precisions(precisions: dict) -> str:
+    """'bfloat16 autocast: a, b; float32: the other 18 runs' (the smaller groups by name)."""
+    groups: dict[str, list[str]] = {}
+    for run, precision in precisions.items():
+        groups.setdefault(precision, []).append(run.name)
+    *named, (last, names) = sorted(groups.items(), key=lambda kv: len(kv[1]))
+    return '; '.join([f'{p}: {", ".join(n)}' for p, n in named]
+                     + [f'{last}: {"the other" if named else "all"} {len(names)} runs'])
+
+
 def demo(args) -> None:
     start = time.time()
     for root, make in DEMO_DATA:
@@ -45,18 +55,27 @@ def demo(args) -> None:
         names = [r.name for r, p in precisions.items() if p == precision]
         print(f'[study] {precision}: {len(names)} runs ({", ".join(names[:3])}'
               f'{", ..." if len(names) > 3 else ""})', flush=True)
+    reused = sum(not args.redo and runs.finished(r, plan.work_dir(r, args.out), args.max_iters)
+                 is not None for r in demo_runs)
     results = runs.schedule(demo_runs, args.out, jobs=args.jobs,
-                             redo=args.redo, max_iters=args.max_iters)
+                            redo=args.redo, max_iters=args.max_iters)
     for run, result in results.items():
         if run.task == 'pretraining':
             print(f'[study] pretraining {run.backbone}: {tables.summary(run, result["metrics"])} '
                   f'(demo classification val), exported to {result["weights"]}')
-    print(tables.write_results(results, args.out, title='demo: fine-tuned from scratch vs from '
-                              'demo-pretrained weights (same schedule and data; '
-                              f'{len(args.seeds)} seed(s) a cell)'))
+    wall = runs.fmt(time.time() - start)
+    command = 'python tools/study.py' + (f' --max-iters {args.max_iters}' if args.max_iters else '')
+    note = (f'`{command}` on {time.strftime("%Y-%m-%d")}: {machine_summary()}, {args.jobs} runs '
+            f'at a time; wall time {wall} ({len(demo_runs) - reused} runs, {reused} reused). '
+            f'{_precisions(precisions)}. Each cell: the mean (range) of seeds '
+            f'{", ".join(map(str, args.seeds))}; fine-tuning seed s starts from pretraining '
+            'seed s.')
+    print(tables.write_results(results, args.out, note=note, title='demo: fine-tuned from '
+                               'scratch vs from demo-pretrained weights (same schedule and data; '
+                               f'{len(args.seeds)} seed(s) a cell)'))
     print(f'[study] {args.out}/results.json, results.md, results.png; pictures: '
           f'{args.out}/<run>/prediction.png')
-    print(f'[study] wall time {runs.fmt(time.time() - start)} on {machine_summary()}', flush=True)
+    print(f'[study] wall time {wall} on {machine_summary()}', flush=True)
 
 
 def paper(args) -> None:

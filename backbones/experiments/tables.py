@@ -52,9 +52,10 @@ def spread(values: list[float]) -> str:
 
 
 def effects(table: list[dict]) -> list[dict]:
-    """Per backbone, task and metric: pretrained mean minus scratch mean, each side's range,
-    and whether the ranges are apart (every pretrained seed above every scratch seed, or
-    below): a difference inside the seeds' spread is no result."""
+    """Per backbone, task and metric: pretrained mean minus scratch mean, each side's seeds,
+    whether the ranges are apart (every pretrained seed above every scratch seed, or below):
+    a difference inside the seeds' spread is no result; and the larger of the two ranges,
+    which the demo's effects should exceed twice over (`stands_out`)."""
     by_cell, out = cells(table), []
     for (backbone, task, init, metric), pre in by_cell.items():
         scratch = by_cell.get((backbone, task, 'scratch', metric))
@@ -62,8 +63,12 @@ def effects(table: list[dict]) -> list[dict]:
             continue
         delta = sum(pre) / len(pre) - sum(scratch) / len(scratch)
         apart = min(pre) > max(scratch) or max(pre) < min(scratch)
+        widest = max(max(pre) - min(pre), max(scratch) - min(scratch))
+        seeds = min(len(pre), len(scratch)) > 1
         out.append(dict(backbone=backbone, task=task, metric=metric, delta=round(delta, 2),
-                        scratch=scratch, pretrained=pre, beyond_spread=apart))
+                        scratch=scratch, pretrained=pre, beyond_spread=apart,
+                        widest_range=round(widest, 2),
+                        stands_out=seeds and abs(delta) > 2 * widest))
     return out
 
 
@@ -98,11 +103,15 @@ def markdown(results: dict[Run, dict], *, paper: bool = False) -> str:
     found = effects(table)
     if found:
         lines += ['', '| backbone | task | metric | pretrained - scratch | beyond the seeds\' '
-                  'spread? |', '| --- | --- | --- | --- | --- |']
-        lines += [f'| {e["backbone"]} | {e["task"]} | {e["metric"]} | {e["delta"]:+.1f} | '
-                  + ('yes' if e['beyond_spread'] else
-                     'no (ranges overlap)' if min(len(e['scratch']), len(e['pretrained'])) > 1
-                     else 'one seed: cannot tell') + ' |' for e in found]
+                  'spread? | larger seed range | more than twice it? |',
+                  '| --- | --- | --- | --- | --- | --- | --- |']
+        for e in found:
+            seeds = min(len(e['scratch']), len(e['pretrained'])) > 1
+            apart = ('yes' if e['beyond_spread'] else 'no (ranges overlap)' if seeds
+                     else 'one seed: cannot tell')
+            twice = ('yes' if e['stands_out'] else 'no') if seeds else '-'
+            lines.append(f'| {e["backbone"]} | {e["task"]} | {e["metric"]} | '
+                         f'{e["delta"]:+.1f} | {apart} | {e["widest_range"]:.1f} | {twice} |')
     return '\n'.join(lines) + '\n'
 
 
@@ -147,12 +156,13 @@ def figure(table: list[dict], path: str, *, title: str) -> None:
     plt.close(fig)
 
 
-def write_results(results: dict[Run, dict], root: str, *, title: str,
-                  paper: bool = False) -> str:
-    """results.json, results.md and results.png in `root`; returns the Markdown table."""
+def write_results(results: dict[Run, dict], root: str, *, title: str, paper: bool = False,
+                  note: str = '') -> str:
+    """results.json, results.md and results.png in `root`; returns results.md's text: `note`
+    (where and how the runs ran) above the Markdown table."""
     table = rows(results)
     save_json(table, osp.join(root, 'results.json'))
-    text = markdown(results, paper=paper)
+    text = (note.strip() + '\n\n' if note else '') + markdown(results, paper=paper)
     save_text(text, osp.join(root, 'results.md'))
     figure(table, osp.join(root, 'results.png'), title=title)
     return text
