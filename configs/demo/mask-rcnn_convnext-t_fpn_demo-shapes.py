@@ -1,6 +1,6 @@
 # Demo: Mask R-CNN with ConvNeXt-T from scratch on the embedded shapes set, a few CPU minutes.
 # Narrower FPN/heads (64 channels) and fewer RoIs than COCO's keep a CPU iteration short.
-# 100 iterations, the study's budget (docs/demo.md: the figures, scratch vs demo-pretrained).
+# 150 iterations, the study's budget (docs/demo.md: the figures, scratch vs demo-pretrained).
 # Layer scale starts at 1e-6, the official value for training from scratch (the paper's
 # fine-tuning configs write 1.0, which a pretrained checkpoint overwrites); the -pre config
 # inherits it and its checkpoint overwrites it the same way.
@@ -28,11 +28,11 @@ optim_wrapper = dict(type='OptimWrapper', clip_grad=dict(max_norm=10),
                      optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.05),
                      paramwise_cfg=dict(decay_rate=0.95, decay_type='layer_wise', num_layers=6))
 train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True))
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=100, val_interval=100)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=150, val_interval=150)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50)]
 default_hooks = dict(logger=dict(interval=20, log_metric_by_epoch=False),  # metrics at their iteration
-                     checkpoint=dict(by_epoch=False, interval=100))
+                     checkpoint=dict(by_epoch=False, interval=150))
 log_processor = dict(by_epoch=False)
 randomness = dict(seed=0)  # seeded; see docs/demo.md for how much the figures vary run to run

@@ -10,8 +10,8 @@ model = dict(
     decode_head=dict(channels=64, num_classes=4), auxiliary_head=dict(channels=32, num_classes=4),
     test_cfg=dict(_delete_=True, mode='whole'))
 optim_wrapper = dict(optimizer=dict(lr=0.02, weight_decay=0.0005))
-train_cfg = dict(max_iters=100, val_interval=100)
-param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False, end=100)]
-default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=100))
+train_cfg = dict(max_iters=150, val_interval=150)
+param_scheduler = [dict(type='PolyLR', power=0.9, eta_min=1e-4, by_epoch=False, end=150)]
+default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=150))
 auto_scale_lr = dict(base_batch_size=4)  # the lr above is for the demo's batch of 4
 randomness = dict(seed=0)  # seeded; see docs/demo.md for how much the figures vary run to run
