@@ -137,7 +137,7 @@ def test_layer_decay_resnet_stage_ids():
     assert not model.backbone.conv1.weight.requires_grad
     assert lr(layers[1][0]) == pytest.approx(1e-4 * 0.95 ** 5)       # stage 2 -> id 2
     assert [lr(b) for b in layers[2]] == pytest.approx(
-        [1e-4 * 0.95 ** (7 - i) for i in (3, 3, 4, 4, 5, 5)])       # stage 3 spread over 3..5
+        [1e-4 * 0.95 ** (7 - i) for i in (3, 3, 3, 4, 4, 4)])       # stage 3: three blocks an id
     assert lr(layers[3][2]) == pytest.approx(1e-4 * 0.95)            # stage 4 -> id 6
 
 
