@@ -24,7 +24,7 @@ DEMO_CONVNEXT = ROOT / 'configs/demo/mask-rcnn_convnext-t_fpn_demo-shapes.py'
 ITERS = 150  # the demo's fine-tuning length
 # Chance: the untrained detector scores box mAP 0.000 here (random boxes about 0.001). On the
 # pattern classes, ResNet-50 from scratch reached box / mask mAP 0.20-0.25 / 0.36-0.41 after
-# these 150 iterations (seeds 0 and 1, 2-core AVX-512 CPU, 2026-12-02), ConvNeXt-T from
+# these 150 iterations (seeds 0 and 1), ConvNeXt-T from
 # scratch 0.044-0.091 / 0.054-0.154 (layer scale 1.0 and 1e-6); with channels_last-strided
 # outputs (mmcv's RoIAlign reading them as NCHW) ConvNeXt-T stayed at 0.013 after 300. The
 # thresholds leave room for other machines' numerics and seeds.

@@ -22,7 +22,7 @@ DEMO_R50 = ROOT / 'configs/demo/upernet_r50_demo-shapes.py'
 DEMO_CONVNEXT = ROOT / 'configs/demo/upernet_convnext-t_demo-shapes.py'
 # Chance: predicting background everywhere scores mIoU ~22 on this set (background IoU ~0.88,
 # the three pattern classes 0; ConvNeXt-T's demo UperNet did exactly that, 21.9). ResNet-50
-# from scratch reached 44.9 and 47.4 (seeds 0, 1) in the demo's 150 iterations (2026-12-02);
+# from scratch reached 44.9 and 47.4 (seeds 0, 1) in the demo's 150 iterations (docs/demo.md);
 # the threshold leaves room for other machines' numerics.
 MIOU_MIN = 35.0
 
