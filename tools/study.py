@@ -28,11 +28,16 @@ DEMO_DATA = (('data/demo_cls_shapes', make_cls_shapes), ('data/demo_shapes', mak
              ('data/demo_ade_shapes', make_ade_shapes))
 
 
-def _precisions(precisions: dict) -> str:
-    """'bfloat16 autocast: a, b; float32: the other 18 runs' (the smaller groups by name)."""
+def _by_precision(demo_runs: list) -> dict[str, list[str]]:
+    """{precision the run trains in here: the names of its runs} (one config read a run)."""
     groups: dict[str, list[str]] = {}
-    for run, precision in precisions.items():
-        groups.setdefault(precision, []).append(run.name)
+    for run in demo_runs:
+        groups.setdefault(plan.precision_of(run), []).append(run.name)
+    return groups
+
+
+def _precisions(groups: dict[str, list[str]]) -> str:
+    """'bfloat16 autocast: a, b; float32: the other 18 runs' (the smaller groups by name)."""
     *named, (last, names) = sorted(groups.items(), key=lambda kv: len(kv[1]))
     return '; '.join([f'{p}: {", ".join(n)}' for p, n in named]
                      + [f'{last}: {"the other" if named else "all"} {len(names)} runs'])
@@ -50,15 +55,13 @@ def demo(args) -> None:
         return
     demo_runs = plan.demo_plan(tuple(args.seeds))
     print(f'[study] machine: {machine_summary()}; {args.jobs} runs at a time', flush=True)
-    precisions = {run: plan.precision_of(run) for run in demo_runs}  # one config read a run
-    for precision in sorted(set(precisions.values())):
-        names = [r.name for r, p in precisions.items() if p == precision]
+    precisions = _by_precision(demo_runs)
+    for precision, names in sorted(precisions.items()):
         print(f'[study] {precision}: {len(names)} runs ({", ".join(names[:3])}'
               f'{", ..." if len(names) > 3 else ""})', flush=True)
-    reused = sum(not args.redo and runs.finished(r, plan.work_dir(r, args.out), args.max_iters)
-                 is not None for r in demo_runs)
     results = runs.schedule(demo_runs, args.out, jobs=args.jobs,
                             redo=args.redo, max_iters=args.max_iters)
+    reused = sum(result.get('reused', False) for result in results.values())
     for run, result in results.items():
         if run.task == 'pretraining':
             print(f'[study] pretraining {run.backbone}: {tables.summary(run, result["metrics"])} '

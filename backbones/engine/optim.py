@@ -25,7 +25,7 @@ from mmengine.logging import MMLogger
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper
 from torch import nn
 
-from ..models.base import DenseBackbone, lr_layer_id
+from ..models.base import DenseBackbone, downsample_layer_id, lr_layer_id
 from ..models.convnext import GRN
 from . import precision
 from ..registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS
@@ -105,14 +105,12 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
 
 def official_layer_id(name: str, decay_type: str, num_layers: int) -> int:
     """`lr_layer_id` for a parameter `name` of a backbone with the official ConvNeXt names
-    (without the 'backbone.' prefix): `downsample_layers.0` is the stem, `downsample_layers.i`
-    takes stage i's first id (stage_wise: 0), `stages.i.j.*` is block j of stage i; anything
+    (without the 'backbone.' prefix): `downsample_layers.i` is `downsample_layer_id` (0, the
+    stem, for i = 0), `stages.i.j.*` is block j of stage i; anything
     else (the per-output norms) counts as the rest of the model, num_layers + 1."""
     parts = name.split('.')
     if parts[0] == 'downsample_layers':
-        stage = int(parts[1])
-        return 0 if decay_type == 'stage_wise' or stage == 0 else lr_layer_id(
-            stage, 0, decay_type, num_layers)
+        return downsample_layer_id(int(parts[1]), decay_type, num_layers)
     if parts[0] == 'stages':
         return lr_layer_id(int(parts[1]), int(parts[2]), decay_type, num_layers)
     return num_layers + 1

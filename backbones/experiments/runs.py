@@ -105,13 +105,14 @@ class _Job:
 
 def _unfinished(runs: list[Run], root: str, redo: bool, max_iters: int | None
                 ) -> tuple[dict[Run, dict], list[Run]]:
-    """The results of the runs that are finished (unless `redo`), and the others."""
+    """The results of the runs that are finished (unless `redo`), marked `reused`, and the
+    others."""
     results, todo = {}, []
     for run in runs:
         done = None if redo else finished(run, work_dir(run, root), max_iters)
         if done:
             print(f'[study] reusing {run.name} ({work_dir(run, root)}/result.json)', flush=True)
-            results[run] = done
+            results[run] = dict(done, reused=True)
         else:
             todo.append(run)
     return results, todo

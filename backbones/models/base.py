@@ -57,6 +57,14 @@ def lr_layer_id(stage: int, block: int, decay_type: str, num_layers: int) -> int
     return (1, 2, min(3 + block // 3, num_layers - 1), num_layers)[stage]
 
 
+def downsample_layer_id(stage: int, decay_type: str, num_layers: int) -> int:
+    """The id of the downsampling layer before stage `stage` (stage 0's is the stem): its
+    stage's first id, layer_wise; 0, with the stem, stage_wise."""
+    if decay_type == 'stage_wise' or stage == 0:
+        return 0
+    return lr_layer_id(stage, 0, decay_type, num_layers)
+
+
 class DenseBackbone(BaseModule):
     """Base class: subclasses set `stage_channels`, `stage_strides` and build their layers.
 
@@ -142,10 +150,9 @@ class DenseBackbone(BaseModule):
 
     def lr_layer_ids(self, decay_type: str, num_layers: int) -> dict[int, int]:
         """{id(parameter): layer id} for the backbone's parameters (backbones.engine.optim):
-        `lr_layer_id` applied to the stem (stage -1) and each stage's blocks; a downsampling
-        layer takes its stage's first id (stage_wise: 0). Parameters not listed (the
-        per-output norms, as in the official code) share id num_layers + 1 with the neck and
-        heads."""
+        the stem 0, each stage's blocks `lr_layer_id`, its downsampling layer
+        `downsample_layer_id`. Parameters not listed (the per-output norms, as in the official
+        code) share id num_layers + 1 with the neck and heads."""
         if num_layers < 4:
             raise ValueError(f'layer-wise lr decay needs num_layers >= 4, got {num_layers}')
         stem, stages = self._lr_stages()
@@ -154,8 +161,7 @@ class DenseBackbone(BaseModule):
             for j, block in enumerate(blocks):
                 pairs.append((block, lr_layer_id(i, j, decay_type, num_layers)))
             if downsample is not None:
-                pairs.append((downsample, lr_layer_id(i, 0, decay_type, num_layers)
-                              if decay_type == 'layer_wise' else 0))
+                pairs.append((downsample, downsample_layer_id(i, decay_type, num_layers)))
         return {id(p): layer for m, layer in pairs for p in m.parameters()}
 
     # -- the ImageNet classifier around the trunk (backbones.ImageClassifier) ------------
