@@ -215,8 +215,26 @@ def test_scratch_convnext_starts_at_the_official_layer_scale(config, tmp_path):
     assert all(v.min() >= 0.05 for v in pretrained.values())
 
 
+def test_a_failing_run_names_its_log_and_stops_the_study(tmp_path, monkeypatch):
+    """A run is a forked process: what it prints and its traceback go to its run.log, and the
+    study stops with an error that names the run, its exit status and that log."""
+    from backbones.experiments.plan import Run
+    from backbones.experiments.runs import schedule
+    monkeypatch.chdir(tmp_path)
+    missing = str(tmp_path / 'no_such_set') + '/'
+    run = Run('ResNet-50', 'pretraining', 'scratch', str(DEMO / 'r50_demo-shapes-cls.py'),
+              cfg_options=(('train_dataloader.dataset.data_root', missing),), seed=0)
+    log = tmp_path / 'work_dirs/study/r50_demo-shapes-cls_seed0/run.log'
+    with pytest.raises(RuntimeError, match=re.escape(
+            f'[study] r50_demo-shapes-cls_seed0 failed (exit 1); see {log.relative_to(tmp_path)}')):
+        schedule([run], 'work_dirs/study', jobs=1, max_iters=1)
+    text = log.read_text()
+    assert 'Traceback' in text and 'no_such_set' in text, text[-2000:]
+    assert 'System environment' in text  # the run's own log lines, before it failed
+
+
 @pytest.mark.slow(seconds=300, reason=(
-    'the main job end to end: 20 runs as subprocesses (1 iteration each, small data), '
+    'the main job end to end: 20 runs as forked processes (1 iteration each, small data), '
     'then a second call that reuses them'))
 def test_study_end_to_end_short(tmp_path):
     """The main job shortened to 1 iteration a run, on small copies of the demo sets where
