@@ -1,6 +1,4 @@
 """Checkpoint formats: official ConvNeXt release, timm, torchvision, detector checkpoints."""
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +8,7 @@ import torchvision
 
 from backbones import ConvNeXt, ResNet, read_state_dict
 from conftest import randomize_
+from forked import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,8 +63,7 @@ def test_missing_and_unexpected_keys_reported_by_name(tmp_path):
 def test_convert_tool(tmp_path, make, expect):
     torch.save(make(), tmp_path / 'src.pth')
     dst = tmp_path / 'out' / 'dst.pth'
-    run = subprocess.run([sys.executable, 'tools/convert_checkpoint.py', str(tmp_path / 'src.pth'),
-                          str(dst)], cwd=ROOT, capture_output=True, text=True)
+    run = run_tool('tools/convert_checkpoint.py', tmp_path / 'src.pth', dst)
     assert run.returncode == 0, run.stderr
     assert expect in run.stdout
     converted = torch.load(dst, weights_only=True)
@@ -75,8 +73,7 @@ def test_convert_tool(tmp_path, make, expect):
 
 def test_convert_tool_rejects_unknown_file_and_writes_nothing(tmp_path):
     torch.save({'encoder.weight': torch.zeros(2)}, tmp_path / 'src.pth')
-    run = subprocess.run([sys.executable, 'tools/convert_checkpoint.py', str(tmp_path / 'src.pth'),
-                          str(tmp_path / 'dst.pth')], cwd=ROOT, capture_output=True, text=True)
+    run = run_tool('tools/convert_checkpoint.py', tmp_path / 'src.pth', tmp_path / 'dst.pth')
     assert run.returncode == 1
     assert 'not a ConvNeXt or ResNet checkpoint' in run.stderr
     assert not (tmp_path / 'dst.pth').exists()

@@ -17,6 +17,7 @@ from backbones.engine.config import prepare
 from backbones.data.demo import make_coco_shapes
 from backbones.engine.runner import Runner
 from budget import budget
+from forked import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_R50 = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'
@@ -104,10 +105,8 @@ def test_tools_test_reads_own_checkpoint_by_url_weights_only(trained, data_root,
     cfg.dump(tmp_path / 'demo.py')
     shutil.copy(work_dir / f'iter_{ITERS}.pth', http_server.root / 'demo_detector.pth')
     env = dict(os.environ, TORCH_HOME=str(tmp_path / 'torch_home'))
-    run = subprocess.run([sys.executable, 'tools/test.py', str(tmp_path / 'demo.py'),
-                          f'{http_server.url}/demo_detector.pth', '--work-dir',
-                          str(tmp_path / 'eval'), '--show-dir', 'show'], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600, env=env)
+    run = run_tool('tools/test.py', tmp_path / 'demo.py', f'{http_server.url}/demo_detector.pth',
+                   '--work-dir', tmp_path / 'eval', '--show-dir', 'show', env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     want = f"coco/bbox_mAP: {metrics['coco/bbox_mAP']:.4f}"
     assert want in run.stdout + run.stderr
@@ -142,8 +141,7 @@ def test_torchrun_two_cpu_processes(data_root, tmp_path):
 
 def test_report_collects_the_run(trained):
     work_dir, metrics, _ = trained
-    run = subprocess.run([sys.executable, 'tools/report.py', str(work_dir), '--no-flops'],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = run_tool('tools/report.py', work_dir, '--no-flops')
     assert run.returncode == 0, run.stderr[-3000:]
     row = next(line for line in run.stdout.splitlines() if line.startswith('| ResNet-50'))
     cells = [c.strip() for c in row.strip('|').split('|')]
@@ -158,10 +156,8 @@ def test_infer_draws_the_detections_where_the_objects_are(trained, data_root, tm
     work_dir, _, cfg = trained
     cfg.dump(tmp_path / 'demo.py')
     image = data_root / 'val' / 'val_0000.png'
-    run = subprocess.run([sys.executable, 'tools/infer.py', str(tmp_path / 'demo.py'),
-                          str(work_dir / f'iter_{ITERS}.pth'), str(image), '--out',
-                          str(tmp_path / 'out')], cwd=ROOT, capture_output=True, text=True,
-                         timeout=600)
+    run = run_tool('tools/infer.py', tmp_path / 'demo.py', work_dir / f'iter_{ITERS}.pth', image,
+                   '--out', tmp_path / 'out')
     assert run.returncode == 0, run.stderr[-3000:]
     source = mmcv.imread(image, channel_order='rgb')
     drawn = mmcv.imread(tmp_path / 'out' / 'val_0000.png', channel_order='rgb')

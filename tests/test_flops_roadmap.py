@@ -3,8 +3,6 @@ modernization roadmap: its ends are ResNet-50 and ConvNeXt-T (same numerics on t
 weights), its GFLOPs walk is the paper's Figure 2, and every step drops into the detection
 and segmentation configs."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from backbones.evaluation.flops import count
 from backbones.evaluation.paper import PAPER, SUITE_ROWS
 from backbones.models.roadmap import STEP_NAMES
 from conftest import randomize_
+from forked import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 C = ROOT / 'configs'
@@ -37,10 +36,8 @@ def test_params_and_flops_match_paper(stem):
 
 
 def test_get_flops_tool_json():
-    run = subprocess.run([sys.executable, 'tools/get_flops.py',
-                          'configs/imagenet/roadmap_in1k-224.py', '--shape', '224', '224', '--json',
-                          '--cfg-options', 'model.backbone.step=resnet50'],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = run_tool('tools/get_flops.py', 'configs/imagenet/roadmap_in1k-224.py', '--shape', '224',
+                   '224', '--json', '--cfg-options', 'model.backbone.step=resnet50')
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(run.stdout)  # stdout is the one JSON object
     assert result['params_m'] == pytest.approx(25.557032)  # torchvision's resnet50: 25,557,032
@@ -130,13 +127,11 @@ def test_image_classifier_trains_through_mmengine():
 def test_get_flops_shows_the_papers_figures_and_progress():
     """A config that is a paper row: the paper's figures under ours; --paper: one line per
     row with both, after a progress line on stderr."""
-    run = subprocess.run([sys.executable, 'tools/get_flops.py', 'configs/imagenet/convnext-t_in1k-224.py'],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = run_tool('tools/get_flops.py', 'configs/imagenet/convnext-t_in1k-224.py')
     assert run.returncode == 0, run.stderr[-2000:]
     assert 'input 224x224: 28.59 M params, 4.5 GFLOPs' in run.stdout, run.stdout
     assert 'paper (Table 1 (printed as 28M), ConvNeXt-T): 28.6 M params, 4.5 GFLOPs at 224x224' in run.stdout
-    run = subprocess.run([sys.executable, 'tools/get_flops.py', '--paper', 'r50_in1k-224'],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = run_tool('tools/get_flops.py', '--paper', 'r50_in1k-224')
     assert run.returncode == 0, run.stderr[-2000:]
     assert '[1/1] counting r50_in1k-224' in run.stderr
     assert 'ok  r50_in1k-224: 25.6 M (paper 25.6), 4.1 GFLOPs (paper 4.1) at 224x224' in run.stdout

@@ -3,8 +3,6 @@ ConvNeXt) and a classifier: each builds, loads a checkpoint of its own model, dr
 and writes its predictions. (The drawings' content is tested on trained demo models in
 test_detection_train.py and test_segmentation_train.py.)"""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import mmcv
@@ -14,6 +12,7 @@ import torch
 from mmengine.config import Config
 
 from backbones.engine.config import build_model
+from forked import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,10 +29,8 @@ def test_infer_runs_on_the_papers_configs(config, tmp_path):
     # score 0 (mmdet's own 0.05 floor off) so that the JSON holds detections to check
     every_box = (['--score-thr', '0', '--cfg-options', 'model.test_cfg.rcnn.score_thr=0']
                  if config.startswith('mask_rcnn') else [])
-    run = subprocess.run([sys.executable, 'tools/infer.py', str(ROOT / f'configs/{config}.py'),
-                          str(tmp_path / 'model.pth'), str(tmp_path / 'images'), '--out',
-                          str(tmp_path / 'out'), '--device', 'cpu', *every_box],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = run_tool('tools/infer.py', ROOT / f'configs/{config}.py', tmp_path / 'model.pth',
+                   tmp_path / 'images', '--out', tmp_path / 'out', '--device', 'cpu', *every_box)
     assert run.returncode == 0, run.stderr[-3000:]
     drawn = mmcv.imread(tmp_path / 'out' / 'a.png')
     assert drawn.shape == (96 * 4, 128 * 4, 3)  # small images are drawn enlarged

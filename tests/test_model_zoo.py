@@ -1,8 +1,6 @@
 """The paper's rows: paper.py is consistent, docs/model_zoo.md is current, the report groups
 the comparisons, and the released fine-tuned ConvNeXt models' key names (mmdet 2.x / mmseg
 0.x, the official backbone with `norm{i}`) load every tensor of the models our configs build."""
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from backbones.weights.io import check_complete
 from backbones.engine.config import prepare
 from backbones.evaluation.paper import GROUPS, PAPER, comparison_markdown, model_zoo_markdown
 from backbones.engine.runner import revise_state
+from forked import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,8 +43,7 @@ def test_model_zoo_page_is_current():
 
 
 def test_model_zoo_tool_check_mode():
-    out = subprocess.run([sys.executable, 'tools/model_zoo.py', '--check'], cwd=ROOT,
-                         capture_output=True, text=True)
+    out = run_tool('tools/model_zoo.py', '--check')
     assert out.returncode == 0, out.stderr
 
 
@@ -165,8 +163,7 @@ def test_report_draws_the_papers_comparison(tmp_path):
         (wd / '20260101_000000' / 'vis_data' / 'scalars.json').write_text(
             json.dumps({'coco/bbox_mAP': box, 'coco/segm_mAP': 0.41, 'step': 36}) + '\n')
         dirs.append(str(wd))
-    run = subprocess.run([sys.executable, 'tools/report.py', *dirs, '--no-flops'], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600)
+    run = run_tool('tools/report.py', *dirs, '--no-flops')
     assert run.returncode == 0, run.stderr[-3000:]
     lines = run.stdout.splitlines()
     order = [x for x in lines if x.startswith('| SwinTransformer') or x.startswith('| ConvNeXt')]

@@ -3,8 +3,6 @@ evaluates through tools/test.py (single-scale and --tta), ConvNeXt-T's loss fall
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import mmcv
@@ -16,6 +14,7 @@ from backbones.engine.config import add_tensorboard, prepare
 from backbones.data.demo import make_ade_shapes
 from backbones.engine.runner import Runner
 from budget import budget
+from forked import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_R50 = ROOT / 'configs/demo/upernet_r50_demo-shapes.py'
@@ -73,9 +72,7 @@ def evaluated(trained, data_root, tmp_path_factory):
     logs = {}
     for tta in (False, True):
         extra = ['--tta'] if tta else ['--show-dir', 'show']
-        run = subprocess.run([sys.executable, 'tools/test.py', str(out.parent / 'demo.py'),
-                              str(ckpt), '--work-dir', str(out)] + extra,
-                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+        run = run_tool('tools/test.py', out.parent / 'demo.py', ckpt, '--work-dir', out, *extra)
         assert run.returncode == 0, run.stderr[-3000:]
         logs[tta] = run.stdout + run.stderr
     return out, logs
@@ -102,8 +99,7 @@ def test_show_dir_draws_every_evaluated_image(evaluated):
 
 def test_report_shows_test_and_tta_results(evaluated):
     out, logs = evaluated
-    run = subprocess.run([sys.executable, 'tools/report.py', str(out), '--no-flops'],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = run_tool('tools/report.py', out, '--no-flops')
     assert run.returncode == 0, run.stderr[-3000:]
     cells = [c.strip() for c in next(line for line in run.stdout.splitlines()
                                      if line.startswith('| ResNet-50')).strip('|').split('|')]
@@ -124,9 +120,7 @@ def test_infer_paints_each_class_where_it_is(trained, data_root, tmp_path):
     for source in sorted((data_root / 'images' / 'validation').glob('*.jpg'))[:8]:
         shutil.copy(source, folder)
     image = folder / 'validation_0000.jpg'
-    run = subprocess.run([sys.executable, 'tools/infer.py', str(tmp_path / 'demo.py'), str(ckpt),
-                          str(folder), '--out', str(tmp_path / 'out')],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = run_tool('tools/infer.py', tmp_path / 'demo.py', ckpt, folder, '--out', tmp_path / 'out')
     assert run.returncode == 0, run.stderr[-3000:]
     assert len(list((tmp_path / 'out').glob('*.png'))) == 8  # a folder: all its images
     source = mmcv.imread(image, channel_order='rgb').astype(float)
@@ -181,9 +175,7 @@ def test_tensorboard_missing_is_a_clear_error(monkeypatch):
 
 def test_report_collects_the_run_and_plots_it(trained, tmp_path):
     work_dir, metrics = trained
-    run = subprocess.run([sys.executable, 'tools/report.py', str(work_dir), '--no-flops',
-                          '--plot', str(tmp_path / 'curves.png')],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = run_tool('tools/report.py', work_dir, '--no-flops', '--plot', tmp_path / 'curves.png')
     assert run.returncode == 0, run.stderr[-3000:]
     curves = mmcv.imread(tmp_path / 'curves.png')
     assert curves.shape == (450, 1200, 3) and curves.std() > 10

@@ -2,8 +2,6 @@
 demo ConvNeXt detector's losses with either option equal those without (CPU, fp32), and the
 checkpoints keep the parameter names of an eager run."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ import torch
 from mmengine.config import Config
 
 from backbones.data.demo import make_coco_shapes
+from forked import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / 'configs/demo/mask-rcnn_convnext-t_fpn_demo-shapes.py'
@@ -36,9 +35,7 @@ def config(tmp_path_factory):
 
 
 def _train(config: Path, work_dir: Path, *options: str) -> tuple[list[dict], dict, str]:
-    run = subprocess.run([sys.executable, 'tools/train.py', str(config), '--work-dir',
-                          str(work_dir), *options], cwd=ROOT, capture_output=True, text=True,
-                         timeout=1200)
+    run = run_tool('tools/train.py', config, '--work-dir', work_dir, *options, timeout=1200)
     assert run.returncode == 0, run.stderr[-4000:]
     lines = next(work_dir.glob('*/vis_data/scalars.json')).read_text().splitlines()
     losses = [{k: v for k, v in json.loads(line).items() if k.startswith('loss')}

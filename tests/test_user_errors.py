@@ -1,9 +1,6 @@
 """What a user types that cannot do what they meant stops with a message naming the thing at
 fault: checkpoints of another model, unreadable files, resuming nothing, config keys nothing
 reads, counts below 1, backbone arguments that cannot build."""
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ from mmengine.config import Config
 from backbones.weights.io import CheckpointError
 from backbones.engine.config import check_keys, prepare
 from backbones.engine.runner import Runner
+from forked import run_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 DET = ROOT / 'configs/demo/mask-rcnn_r50_fpn_demo-shapes.py'
@@ -74,9 +72,8 @@ def test_unreadable_checkpoint_names_the_file(tmp_path, content, why):
         det.load_checkpoint(str(path))
 
 
-def _tool(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+def _tool(script, *args, cwd=ROOT):
+    return run_tool(script, *args, cwd=cwd, timeout=300)
 
 
 def test_resume_with_nothing_to_resume_is_an_error(tmp_path):

@@ -1,0 +1,62 @@
+"""`python tools/X.py ARGS` for the tests, without its ~5 s of imports: `run_tool` runs the
+script as `__main__` (argv, cwd, environment, exit status, stdout and stderr as a user's
+shell gives them) in a process forked from a server that imported torch, mmdet and mmseg once
+per test process (the study's forkserver, backbones/experiments/runs.py). Each call is a new
+process, so no state passes from one tool run to the next or back to the test.
+
+What a fork cannot show stays a real subprocess: the warnings a cold start prints
+(tests/test_tools_quiet.py), torchrun and signals (test_distributed.py, test_reliability.py),
+environment variables read at interpreter start, and the study, which forks its own runs.
+"""
+from __future__ import annotations
+
+import os
+import runpy
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from backbones.experiments.runs import _forkserver
+
+ROOT = Path(__file__).resolve().parents[1]
+_CTX = None
+
+
+def _main(script: str, args: list[str], cwd: str, env: dict | None, out: str, err: str):
+    os.chdir(cwd)
+    for fd, path in ((1, out), (2, err)):
+        os.dup2(os.open(path, os.O_WRONLY | os.O_TRUNC), fd)
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(env)
+        if env.get('PYTHONWARNINGS'):
+            import warnings
+            warnings.simplefilter(env['PYTHONWARNINGS'])
+    sys.argv = [script, *args]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))  # as `python script` does
+    runpy.run_path(script, run_name='__main__')
+
+
+def run_tool(script, *args, cwd=ROOT, env: dict | None = None,
+             timeout: float = 600) -> subprocess.CompletedProcess:
+    """What `subprocess.run([sys.executable, script, *args], cwd=cwd, env=env,
+    capture_output=True, text=True, timeout=timeout)` returns, from a forked process."""
+    global _CTX
+    _CTX = _CTX or _forkserver()
+    args = [str(a) for a in args]
+    with tempfile.TemporaryDirectory() as tmp:
+        out, err = Path(tmp, 'stdout'), Path(tmp, 'stderr')
+        out.touch()
+        err.touch()
+        proc = _CTX.Process(target=_main, args=(str(script), args, str(cwd), env, str(out),
+                                                str(err)))
+        proc.start()
+        proc.join(timeout)
+        if proc.exitcode is None:
+            proc.kill()
+            proc.join()
+            raise subprocess.TimeoutExpired([script, *args], timeout)
+        return subprocess.CompletedProcess([script, *args], proc.exitcode,
+                                           out.read_text(errors='replace'),
+                                           err.read_text(errors='replace'))
