@@ -25,7 +25,7 @@ LIMIT = 45.0          # seconds for a test without a `slow` mark
 FIXTURE_LIMIT = 45.0  # seconds for a shared fixture without `budget`
 MAX_SECONDS = 300.0   # no test or fixture may claim more, reason or not
 TOLERANCE = 2.0
-SUITE_MINUTES = 15    # the whole suite on the reference machine (README; docs/install.md)
+SUITE_MINUTES = 12    # the whole suite on the reference machine (README; docs/install.md)
 WORKERS = 2           # test processes of `make test` (-n 2), one thread each
 PROBE_REFERENCE_S = 0.135  # `probe()` on the reference machine (0.132-0.139 measured)
 

@@ -61,7 +61,6 @@ def test_demo_training_beats_chance(trained):
 
 
 @pytest.fixture(scope='module')
-@budget(seconds=70, reason='tools/test.py twice (single-scale, --tta) in subprocesses')
 def evaluated(trained, data_root, tmp_path_factory):
     """tools/test.py on 10 images, single-scale with --show-dir, then --tta, into one work
     dir (as a user evaluates a checkpoint both ways): (work dir, {False: log, True: log})."""

@@ -233,7 +233,7 @@ def test_a_failing_run_names_its_log_and_stops_the_study(tmp_path, monkeypatch):
     assert 'System environment' in text  # the run's own log lines, before it failed
 
 
-@pytest.mark.slow(seconds=300, reason=(
+@pytest.mark.slow(seconds=150, reason=(
     'the main job end to end: 20 runs as forked processes (1 iteration each, small data), '
     'then a second call that reuses them'))
 def test_study_end_to_end_short(tmp_path):
