@@ -153,6 +153,7 @@ def test_pretraining_and_fine_tuning_see_the_same_input(pretraining, fine_tuning
 
 @pytest.mark.parametrize('pretraining, fine_tuning', [
     ('convnext-t_demo-shapes-cls', 'mask-rcnn_convnext-t-pre_fpn_demo-shapes'),
+    ('convnext-t_demo-shapes-cls', 'upernet_convnext-t-pre_demo-shapes'),
     ('r50_demo-shapes-cls', 'upernet_r50-pre_demo-shapes')])
 def test_fine_tuning_starts_from_every_pretrained_tensor(tmp_path, pretraining, fine_tuning):
     """The seam: after the fine-tuning Runner's weight init, every backbone tensor equals the
