@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from backbones.experiments.runs import _forkserver
+from backbones.experiments.runs import forkserver
 
 ROOT = Path(__file__).resolve().parents[1]
 _CTX = None
@@ -43,7 +43,7 @@ def run_tool(script, *args, cwd=ROOT, env: dict | None = None,
     """What `subprocess.run([sys.executable, script, *args], cwd=cwd, env=env,
     capture_output=True, text=True, timeout=timeout)` returns, from a forked process."""
     global _CTX
-    _CTX = _CTX or _forkserver()
+    _CTX = _CTX or forkserver()
     args = [str(a) for a in args]
     with tempfile.TemporaryDirectory() as tmp:
         out, err = Path(tmp, 'stdout'), Path(tmp, 'stderr')

@@ -99,7 +99,9 @@ def fmt(seconds: float) -> str:
 _PRELOAD = ['torch', 'backbones.engine.runner', 'mmdet.models', 'mmseg.models', 'mmcv.ops']
 
 
-def _forkserver() -> multiprocessing.context.BaseContext:
+def forkserver() -> multiprocessing.context.BaseContext:
+    """A multiprocessing context whose processes fork from one server that imported _PRELOAD
+    (started on the first Process.start(); tests/forked.py runs the tools through it too)."""
     ctx = multiprocessing.get_context('forkserver')
     ctx.set_forkserver_preload(_PRELOAD)
     return ctx
@@ -198,7 +200,7 @@ def schedule(runs: list[Run], root: str, *, jobs: int = 2, redo: bool = False,
     RuntimeError naming the log of a run that failed (the others are stopped)."""
     results, todo = _unfinished(runs, root, redo, max_iters)
     threads = max(1, (os.cpu_count() or 2) // max(jobs, 1))
-    ctx = _forkserver() if todo else None
+    ctx = forkserver() if todo else None
     running: dict[Run, _Job] = {}
     total, start, last_print = len(todo), time.time(), 0.0
     try:
