@@ -17,16 +17,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from backbones.experiments.runs import forkserver
+from backbones.experiments.runs import forkserver, redirect_output
 
 ROOT = Path(__file__).resolve().parents[1]
 _CTX = None
 
 
 def _main(script: str, args: list[str], cwd: str, env: dict | None, out: str, err: str):
-    os.chdir(cwd)
-    for fd, path in ((1, out), (2, err)):
-        os.dup2(os.open(path, os.O_WRONLY | os.O_TRUNC), fd)
+    redirect_output(cwd, out, err)
     if env is not None:
         os.environ.clear()
         os.environ.update(env)
@@ -47,7 +45,7 @@ def run_tool(script, *args, cwd=ROOT, env: dict | None = None,
     args = [str(a) for a in args]
     with tempfile.TemporaryDirectory() as tmp:
         out, err = Path(tmp, 'stdout'), Path(tmp, 'stderr')
-        out.touch()
+        out.touch()  # empty, not missing, if the process dies before it writes
         err.touch()
         proc = _CTX.Process(target=_main, args=(str(script), args, str(cwd), env, str(out),
                                                 str(err)))

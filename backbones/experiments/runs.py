@@ -121,16 +121,23 @@ def forkserver(threads: int | None = None) -> multiprocessing.context.BaseContex
     return ctx
 
 
+def redirect_output(cwd: str, stdout: str, stderr: str | None = None) -> None:
+    """In a forked process: work in `cwd`, and write file descriptors 1 and 2 (C code's
+    output too) into the file `stdout`, or 2 into `stderr` if given, line by line."""
+    os.chdir(cwd)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    out = os.open(stdout, flags)
+    os.dup2(out, 1)
+    os.dup2(out if stderr is None else os.open(stderr, flags), 2)
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr.reconfigure(line_buffering=True)
+
+
 def _child(spec: dict, out_dir: str, max_iters: int | None, threads: int, cwd: str) -> None:
     """A run in its forked process: in the study's directory (relative paths), stdout and
     stderr to its run.log, `threads` threads."""
     import torch
-    os.chdir(cwd)
-    log = os.open(osp.join(out_dir, 'run.log'), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    sys.stdout.reconfigure(line_buffering=True)
-    sys.stderr.reconfigure(line_buffering=True)
+    redirect_output(cwd, osp.join(out_dir, 'run.log'))
     os.environ['OMP_NUM_THREADS'] = str(threads)  # for anything it starts
     torch.set_num_threads(threads)
     execute(_run_of(spec), out_dir, max_iters=max_iters)
