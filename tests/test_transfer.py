@@ -300,6 +300,30 @@ def test_study_end_to_end_short(tmp_path):
     assert '(0 runs, 20 reused)' in (study / 'results.md').read_text()
 
 
+def test_study_refuses_a_demo_set_an_older_version_wrote(tmp_path):
+    """A demo set carries the version of the writer that drew it (none: version 1); one drawn
+    by another version stops the study before any run, naming the folder and what to do,
+    instead of training on other data than the figures describe."""
+    from backbones.data.demo import STAMP, VERSIONS, make_ade_shapes, outdated
+    from forked import run_tool
+    cls = make_cls_shapes(tmp_path / 'data/demo_cls_shapes', per_class=(2, 1))
+    (cls / STAMP).unlink()  # a set from before the stamps: version 1, which is current
+    assert VERSIONS['make_cls_shapes'] == 1 and outdated(cls, 'make_cls_shapes') is None
+    ade = make_ade_shapes(tmp_path / 'data/demo_ade_shapes', num_train=2, num_val=1)
+    assert outdated(ade, 'make_ade_shapes') is None
+    stamp = json.loads((ade / STAMP).read_text())
+    (ade / STAMP).write_text(json.dumps(dict(stamp, version=stamp['version'] - 1)))
+    run = run_tool(ROOT / 'tools/study.py', '--data', cwd=tmp_path)
+    assert run.returncode != 0
+    assert (f"[study] data/demo_ade_shapes was written by another version of the demo: "
+            f"data/demo_ade_shapes/{STAMP} says {{'writer': 'make_ade_shapes', 'version': "
+            f"{stamp['version'] - 1}}}, this version writes") in run.stderr, run.stderr[-2000:]
+    assert 'Delete data/demo_ade_shapes and run again' in run.stderr
+    assert not (tmp_path / 'data/demo_shapes').exists()  # refused before writing any set
+    (ade / STAMP).unlink()  # before the stamps: version 1, older than this writer's
+    assert 'is missing, so version 1 of make_ade_shapes wrote it' in outdated(ade, 'make_ade_shapes')
+
+
 def test_results_judge_effects_against_the_seeds_spread(tmp_path):
     """Each cell shows the mean and range of its seeds; a pretraining effect counts as one
     only where the ranges are apart."""

@@ -22,7 +22,7 @@ import os.path as osp
 
 from backbones.engine.precision import machine_summary
 from backbones.experiments import plan, runs, tables
-from backbones.data.demo import make_ade_shapes, make_cls_shapes, make_coco_shapes
+from backbones.data.demo import make_ade_shapes, make_cls_shapes, make_coco_shapes, outdated
 
 DEMO_DATA = (('data/demo_cls_shapes', make_cls_shapes), ('data/demo_shapes', make_coco_shapes),
              ('data/demo_ade_shapes', make_ade_shapes))
@@ -45,6 +45,11 @@ def _precisions(groups: dict[str, list[str]]) -> str:
 
 def demo(args) -> None:
     start = time.time()
+    for root, make in DEMO_DATA:  # every set there first: refuse before writing any
+        why = osp.isdir(root) and outdated(root, make.__name__)
+        if why:
+            raise SystemExit(f'[study] {root} was written by another version of the demo: '
+                             f'{why}. Delete {root} and run again to write it anew.')
     for root, make in DEMO_DATA:
         if not osp.isdir(root):
             print(f'[study] writing the demo data set {root}', flush=True)

@@ -16,6 +16,7 @@ Same seed, same bytes.
 """
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
@@ -147,6 +148,29 @@ def _rle(binary: np.ndarray) -> dict:
     return dict(size=list(rle['size']), counts=rle['counts'].decode('ascii'))
 
 
+# Each writer's version, raised whenever what it draws changes: a set keeps the version that
+# wrote it in its folder (demo_set.json; none: version 1), so tools/study.py can refuse a set
+# an older version wrote instead of training on it unnoticed (`outdated`).
+VERSIONS = {'make_coco_shapes': 1, 'make_ade_shapes': 2, 'make_cls_shapes': 1}
+STAMP = 'demo_set.json'
+
+
+def _stamp(folder: Path, writer: str) -> None:
+    save_json(dict(writer=writer, version=VERSIONS[writer]), folder / STAMP)
+
+
+def outdated(root: str | os.PathLike, writer: str) -> str | None:
+    """Why the set in `root` is not what `writer` writes now, or None if it is."""
+    path = Path(root) / STAMP
+    want = dict(writer=writer, version=VERSIONS[writer])
+    if not path.is_file():  # written before the sets carried a stamp: by each writer's version 1
+        return None if want['version'] == 1 else (
+            f'{path} is missing, so version 1 of {writer} wrote it; this version writes {want}')
+    with open(path) as f:
+        found = json.load(f)
+    return None if found == want else f'{path} says {found}, this version writes {want}'
+
+
 def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: int = 60,
                      size: int = 128, seed: int = 0) -> Path:
     """Write root/{train,val}/*.png and root/annotations/instances_{train,val}.json."""
@@ -185,6 +209,7 @@ def make_coco_shapes(root: str | os.PathLike, *, num_train: int = 240, num_val: 
             images.append(dict(id=idx + 1, file_name=file_name, width=size, height=size))
         save_json(dict(images=images, annotations=anns, categories=categories),
                   root / 'annotations' / f'instances_{split}.json', indent=None)
+    _stamp(root, 'make_coco_shapes')
     return root
 
 
@@ -196,8 +221,11 @@ def make_ade_shapes(root: str | os.PathLike, *, num_train: int = 200, num_val: i
     """Write an ADE20K-layout semantic set: root/images/{training,validation}/*.jpg and
     root/annotations/{training,validation}/*.png, labels 1 = background, 2.. = the shapes and
     0 = ignore (a one-pixel band along every shape's outline, as ADE20K leaves pixels
-    unlabelled), read with reduce_zero_label. Written to a temporary folder, then renamed:
-    an interrupted run leaves no half set behind."""
+    unlabelled), read with reduce_zero_label. Up to 4-9 large objects an image (radius 25-45%):
+    background is 71% of the pixels. With 1-4 smaller ones (12-30%, 87% background) the demo's
+    ConvNeXt-T UperNet learnt the background prior and little else in 150 iterations, from
+    pretrained weights and from scratch alike (docs/demo.md). Written to a temporary folder,
+    then renamed: an interrupted run leaves no half set behind."""
     root = Path(root)
     tmp = root.with_name(root.name + '.tmp')
     rng = np.random.default_rng(seed)
@@ -208,7 +236,8 @@ def make_ade_shapes(root: str | os.PathLike, *, num_train: int = 200, num_val: i
             img = Image.fromarray(_background(rng, size))
             label = np.ones((size, size), np.uint8)
             # larger shapes than the detection set's: every class gets pixels to learn from
-            for cls, _, binary in _shapes(rng, img, int(rng.integers(1, 5)), (0.12, 0.3)):
+            # (non-overlapping: of 4-9 tries, those that fit)
+            for cls, _, binary in _shapes(rng, img, int(rng.integers(4, 10)), (0.25, 0.45)):
                 inner = binary.copy()  # erode by one pixel: the outline becomes "unlabelled"
                 inner[1:] &= binary[:-1]
                 inner[:-1] &= binary[1:]
@@ -221,6 +250,7 @@ def make_ade_shapes(root: str | os.PathLike, *, num_train: int = 200, num_val: i
             Image.fromarray(label).save(tmp / 'annotations' / split / f'{name}.png')
     if root.exists():
         raise FileExistsError(f'{root} exists: remove it to write the demo set again')
+    _stamp(tmp, 'make_ade_shapes')
     tmp.rename(root)
     return root
 
@@ -234,6 +264,9 @@ def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (10
     (radius 50-75% of the image, as ImageNet's objects fill their photos): with a smaller one
     (30-45%) ConvNeXt-T learnt more slowly (top-1 42.0 vs 48.3 after 300 steps, docs/demo.md). 1000 train
     images a class, not 250: from 250 ConvNeXt-T overfits (train loss 0.08, val top-1 60).
+    48 px, not 40: at 40 a ConvNeXt-T step costs 1.5x less, but seed 1's top-1 fell to
+    62.7-67.7 (48 px: 73.3) and the demo's ConvNeXt-T box AP range widened to 15.2
+    (docs/demo.md, "Pretraining at 40 px").
     Written to a temporary folder, then renamed: an interrupted run leaves no half set behind."""
     root = Path(root)
     tmp = root.with_name(root.name + '.tmp')
@@ -252,5 +285,6 @@ def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (10
                 img.save(tmp / split / kind / f'{split}_{label}_{idx:04d}.JPEG', quality=95)
     if root.exists():
         raise FileExistsError(f'{root} exists: remove it to write the demo set again')
+    _stamp(tmp, 'make_cls_shapes')
     tmp.rename(root)
     return root

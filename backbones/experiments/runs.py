@@ -22,17 +22,18 @@ import time
 from dataclasses import dataclass
 
 from ..evaluation.results import logged
+from ..data.demo import VERSIONS as DATA_VERSIONS
 from ..weights.io import save_json
 from .plan import Run, read_config, work_dir
 from .tables import summary
 
 
 def _inputs_key(run: Run, max_iters: int | None) -> str:
-    """What a finished run's result depends on: its config text, options, length and the
-    weights it starts from."""
+    """What a finished run's result depends on: its config text, options, length, the
+    weights it starts from and the demo sets' versions (a set drawn anew is new data)."""
     h = hashlib.sha1(json.dumps(read_config(run.config).to_dict(), sort_keys=True,
                                 default=repr).encode())
-    h.update(repr((run.cfg_options, run.seed, max_iters)).encode())
+    h.update(repr((run.cfg_options, run.seed, max_iters, sorted(DATA_VERSIONS.items()))).encode())
     if run.needs and osp.isfile(run.needs):
         h.update(str(os.stat(run.needs).st_mtime_ns).encode())
     return h.hexdigest()[:16]
