@@ -65,3 +65,42 @@ def test_same_losses_and_checkpoint_names(config, eager, tmp_path, options):
     assert state.keys() == want_state.keys()  # compiled in place: same names
     if '--compile' in options:
         assert 'torch.compile of backbone, neck' in log
+
+
+DEMO_OPTIMIZERS = ['convnext-t_demo-shapes-cls', 'r50_demo-shapes-cls',
+                   'mask-rcnn_convnext-t_fpn_demo-shapes', 'mask-rcnn_r50_fpn_demo-shapes',
+                   'upernet_convnext-t_demo-shapes', 'upernet_r50_demo-shapes']
+
+
+@pytest.mark.parametrize('name', DEMO_OPTIMIZERS)
+def test_demo_adamw_is_torch_fused_kernel_with_the_for_loop_update(name):
+    """The demo's AdamW asks torch for its fused kernel (fused=True: one vectorised pass, 14 vs
+    78 ms a ConvNeXt-T update on one core). What torch builds from the config, on the real
+    model and param groups (layer decay included), is fused and updates every parameter as
+    the for-loop AdamW on the same groups does."""
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import MODELS, init_default_scope
+    cfg = Config.fromfile(ROOT / f'configs/demo/{name}.py')
+    init_default_scope(cfg.get('default_scope', 'mmdet'))
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    fused = build_optim_wrapper(model, cfg.optim_wrapper).optimizer
+    assert isinstance(fused, torch.optim.AdamW) and fused.defaults['fused'] is True
+    params = [p for group in fused.param_groups for p in group['params']]
+    for p in params:
+        p.grad = torch.randn_like(p)
+    start = [p.detach().clone() for p in params]
+
+    def clone(p):
+        q = p.detach().clone().requires_grad_()
+        q.grad = p.grad.clone()
+        return q
+    loop = torch.optim.AdamW([dict(group, params=[clone(p) for p in group['params']],
+                                   fused=False) for group in fused.param_groups])
+    for _ in range(2):
+        fused.step(), loop.step()
+    want = [p for group in loop.param_groups for p in group['params']]
+    assert len(want) == len(params)
+    for p, w, s in zip(params, want, start):
+        assert not torch.equal(p, s)
+        torch.testing.assert_close(p.detach(), w.detach(), rtol=1e-5, atol=1e-6)

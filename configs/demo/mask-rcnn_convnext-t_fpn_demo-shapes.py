@@ -25,7 +25,7 @@ model = dict(
 # layer-wise lr decay 0.95 over 6 layers; the same for the run from scratch.
 optim_wrapper = dict(type='OptimWrapper', clip_grad=dict(max_norm=10),
                      constructor='backbones.LayerDecayOptimWrapperConstructor',
-                     optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.05),
+                     optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.05, fused=True),
                      paramwise_cfg=dict(decay_rate=0.95, decay_type='layer_wise', num_layers=6))
 train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=150, val_interval=150)

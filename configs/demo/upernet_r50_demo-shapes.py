@@ -14,7 +14,8 @@ model = dict(
     decode_head=dict(channels=64, num_classes=4), auxiliary_head=dict(channels=32, num_classes=4),
     test_cfg=dict(_delete_=True, mode='whole'))
 optim_wrapper = dict(type='OptimWrapper',
-                     optimizer=dict(type='AdamW', lr=2e-4, betas=(0.9, 0.999), weight_decay=0.05))
+                     optimizer=dict(type='AdamW', lr=2e-4, betas=(0.9, 0.999), weight_decay=0.05,
+                                    fused=True))
 train_cfg = dict(max_iters=150, val_interval=150)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, end=10),
