@@ -234,6 +234,26 @@ def test_a_failing_run_names_its_log_and_stops_the_study(tmp_path, monkeypatch):
     assert 'System environment' in text  # the run's own log lines, before it failed
 
 
+def test_a_rerun_progress_counts_only_its_own_log(tmp_path):
+    """A rerun (--redo, or changed inputs) works in the earlier run's work dir, whose log
+    reached the end: its progress line counts only what this run logged since it started."""
+    from backbones.experiments.plan import Run, work_dir
+    from backbones.experiments.runs import _eta, _Job
+
+    def log(folder, iters):
+        path = Path(work_dir(run, str(tmp_path))) / folder / 'vis_data/scalars.json'
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(''.join(json.dumps(dict(iter=i, loss=1.0)) + '\n' for i in iters))
+        return path
+    run = Run('ResNet-50', 'pretraining', 'scratch', str(DEMO / 'r50_demo-shapes-cls.py'), seed=0)
+    old = log('20261205_100000', range(50, 201, 50))
+    os.utime(old, (0, 1000.0))  # written long before this run started
+    job = _Job(proc=None, started=2000.0, length=200)
+    assert _eta(run, job, str(tmp_path)).endswith(' 0/200 it, ETA ?')
+    log('20261205_110000', [50])
+    assert ' 50/200 it' in _eta(run, job, str(tmp_path))
+
+
 @pytest.mark.slow(seconds=150, reason=(
     'the main job end to end: 20 runs as forked processes (1 iteration each, small data), '
     'then a second call that reuses them'))

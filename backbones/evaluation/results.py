@@ -28,10 +28,13 @@ EVAL_KEYS = tuple(m.log_key for m in METRICS.values())
 CURVE_METRIC = tuple((METRICS[n].log_key, n, METRICS[n].scale) for n in ('box AP', 'mIoU', 'top-1'))
 
 
-def logged(work_dir: str, name: str = '*.json'):
+def logged(work_dir: str, name: str = '*.json', *, since: float | None = None):
     """Every record MMEngine logged in the work dir's runs (<run>/vis_data/<name>, one JSON
-    object a line), oldest run first; a line still being written (a running job's) is skipped."""
+    object a line), oldest run first; a line still being written (a running job's) is skipped.
+    `since` (a time.time()): only the files written since, not an earlier run's."""
     for path in sorted(glob(osp.join(work_dir, '*', 'vis_data', name))):
+        if since is not None and osp.getmtime(path) < since:
+            continue
         with open(path) as f:
             for line in f:
                 try:

@@ -84,9 +84,12 @@ def finished(run: Run, out_dir: str, max_iters: int | None) -> dict | None:
     return result if result.get('inputs') == _inputs_key(run, max_iters) else None
 
 
-def _progress(out_dir: str) -> int:
-    """The last training iteration the run logged (its scalars.json), 0 before any."""
-    return max((r.get('iter', 0) for r in logged(out_dir, 'scalars.json')), default=0)
+def _progress(out_dir: str, since: float) -> int:
+    """The last training iteration the run logged (its scalars.json) since `since`, 0 before
+    any: a rerun's work dir still holds the earlier run's log, whose last iteration is not
+    this run's progress."""
+    return max((r.get('iter', 0) for r in logged(out_dir, 'scalars.json', since=since)),
+               default=0)
 
 
 def _max_iters(run: Run, max_iters: int | None) -> int:
@@ -206,7 +209,7 @@ def _finish(run: Run, job: _Job, root: str) -> dict:
 
 def _eta(run: Run, job: _Job, root: str) -> str:
     """'NAME 120/150 it, ETA 0m40s + test' from the iterations logged since first seen."""
-    it = _progress(work_dir(run, root))
+    it = _progress(work_dir(run, root), job.started)
     if it and job.first is None:
         job.first = (it, time.time())
     rate = ((it - job.first[0]) / (time.time() - job.first[1])
