@@ -234,6 +234,26 @@ def test_a_failing_run_names_its_log_and_stops_the_study(tmp_path, monkeypatch):
     assert 'System environment' in text  # the run's own log lines, before it failed
 
 
+def test_a_full_length_study_run_writes_no_checkpoint(tmp_path, monkeypatch):
+    """A study run at its config's own length (no --max-iters) keeps its result, logs and
+    exported weights, but no training checkpoint (the demo's 20 were 6.5 GB)."""
+    from backbones.experiments.plan import Run
+    from backbones.experiments.runs import execute
+    monkeypatch.chdir(tmp_path)
+    root = make_cls_shapes(tmp_path / 'cls', per_class=(2, 1))
+    run = Run('ResNet-50', 'pretraining', 'scratch', str(DEMO / 'r50_demo-shapes-cls.py'),
+              export=str(tmp_path / 'weights.pth'), seed=0, cfg_options=(
+                  ('train_cfg.max_iters', 2), ('train_dataloader.batch_size', 2),
+                  ('train_dataloader.dataset.data_root', str(root)),
+                  ('val_dataloader.dataset.data_root', str(root)),
+                  ('test_dataloader.dataset.data_root', str(root))))
+    out = tmp_path / 'run'
+    result = execute(run, str(out))
+    assert (out / 'result.json').is_file() and result['metrics']
+    assert (tmp_path / 'weights.pth').is_file()
+    assert not list(out.rglob('*.pth')) and not (out / 'last_checkpoint').exists()
+
+
 def test_a_rerun_progress_counts_only_its_own_log(tmp_path):
     """A rerun (--redo, or changed inputs) works in the earlier run's work dir, whose log
     reached the end: its progress line counts only what this run logged since it started."""
