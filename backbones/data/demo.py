@@ -151,7 +151,7 @@ def _rle(binary: np.ndarray) -> dict:
 # Each writer's version, raised whenever what it draws changes: a set keeps the version that
 # wrote it in its folder (demo_set.json; none: version 1), so tools/study.py can refuse a set
 # an older version wrote instead of training on it unnoticed (`outdated`).
-VERSIONS = {'make_coco_shapes': 1, 'make_ade_shapes': 2, 'make_cls_shapes': 1}
+VERSIONS = {'make_coco_shapes': 1, 'make_ade_shapes': 2, 'make_cls_shapes': 2}
 STAMP = 'demo_set.json'
 
 
@@ -256,7 +256,7 @@ def make_ade_shapes(root: str | os.PathLike, *, num_train: int = 200, num_val: i
 
 
 def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (1000, 50),
-                    size: int = 48, radius: tuple[float, float] = (0.5, 0.75),
+                    size: int = 40, radius: tuple[float, float] = (0.5, 0.75),
                     seed: int = 0) -> Path:
     """Write root/{train,val}/<pattern>/<n>.JPEG (ImageNet's layout and suffix): one object
     per image, its outline any of eight, filled with its class's pattern, on the downstream
