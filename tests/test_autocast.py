@@ -1,8 +1,9 @@
-"""backbones.AutocastOptimWrapper, as the demo pretraining config builds it: where the CPU
-computes bfloat16 natively the training forward runs in it, the parameters, their gradients and
-the optimizer state stay float32, the loss is the float32 loss to bfloat16's precision, and
-evaluation is float32; where it does not (torch's query forced to say so), the step runs in
-float32 and one log line says why."""
+"""backbones.AutocastOptimWrapper, as a config opts in to it (the demo pretraining's recipe with
+`optim_wrapper.type='backbones.AutocastOptimWrapper'`; the demo itself trains in float32 on
+every CPU, docs/demo.md): where the CPU computes bfloat16 natively the training forward runs
+in it, the parameters, their gradients and the optimizer state stay float32, the loss is the
+float32 loss to bfloat16's precision, and evaluation is float32; where it does not (torch's
+query forced to say so), the step runs in float32 and one log line says why."""
 import logging
 import os
 import subprocess
@@ -23,6 +24,7 @@ from backbones.engine.precision import autocast_unsupported
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = 'configs/demo/convnext-t_demo-shapes-cls.py'
+AUTOCAST = dict(type='backbones.AutocastOptimWrapper')  # what a config writes to opt in
 
 
 def _model() -> ImageClassifier:
@@ -36,17 +38,16 @@ def _model() -> ImageClassifier:
 
 
 @pytest.mark.parametrize('native', [True, False], ids=['native-bf16', 'no-native-bf16'])
-def test_demo_pretraining_trains_in_bfloat16_only_where_native(native, monkeypatch):
+def test_autocast_trains_in_bfloat16_only_where_native(native, monkeypatch):
     monkeypatch.setattr(precision, 'cpu_computes_natively', lambda dtype: native)
     init_default_scope('backbones')
     cfg = Config.fromfile(CONFIG)
-    assert cfg.optim_wrapper.type == 'backbones.AutocastOptimWrapper'
     model = _model()
-    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    wrapper = build_optim_wrapper(model, dict(cfg.optim_wrapper, **AUTOCAST))
     assert isinstance(wrapper, AutocastOptimWrapper) and wrapper.dtype == torch.bfloat16
     seen = []
     model.head.register_forward_hook(lambda m, i, o: seen.append(o.dtype))
-    data = dict(inputs=[torch.randint(0, 256, (3, 48, 48), dtype=torch.uint8) for _ in range(4)],
+    data = dict(inputs=[torch.randint(0, 256, (3, 40, 40), dtype=torch.uint8) for _ in range(4)],
                 data_samples=[0, 1, 2, 3])
     x = model.data_preprocessor(data, training=True)
     with torch.no_grad():
@@ -95,13 +96,15 @@ def test_autocast_dtype_is_checked():
                              dtype='int8')
 
 
-def test_a_cpu_without_native_bfloat16_is_detected_by_the_real_query():
+def test_a_cpu_without_native_bfloat16_is_detected_by_the_real_query(tmp_path):
     """oneDNN capped at AVX2 (ONEDNN_MAX_CPU_ISA, as on an AVX2-only CPU): torch's own query,
-    unpatched, says no native bfloat16, and the study plans the demo pretraining in float32
-    and says why, as it prints at its start."""
+    unpatched, says no native bfloat16, and the study plans a run whose config asks for
+    bfloat16 autocast in float32 and says why, as it prints at its start."""
+    config = tmp_path / 'convnext-t_demo-shapes-cls_bf16.py'
+    config.write_text(f"_base_ = {str(ROOT / CONFIG)!r}\noptim_wrapper = {AUTOCAST!r}\n")
     code = ('from backbones.engine.precision import machine_summary\n'
             'from backbones.experiments import plan\n'
-            "run = next(r for r in plan.demo_plan((0,)) if r.backbone == 'ConvNeXt-T')\n"
+            f"run = plan.Run('ConvNeXt-T', 'pretraining', 'scratch', {str(config)!r})\n"
             'print(machine_summary()); print(plan.precision_of(run))\n')
     env = dict(os.environ, ONEDNN_MAX_CPU_ISA='AVX2', ATEN_CPU_CAPABILITY='avx2')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,

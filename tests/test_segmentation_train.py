@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_R50 = ROOT / 'configs/demo/upernet_r50_demo-shapes.py'
 DEMO_CONVNEXT = ROOT / 'configs/demo/upernet_convnext-t_demo-shapes.py'
 # Chance: predicting background everywhere scores mIoU ~18 on this set (background IoU ~0.71,
-# the three pattern classes 0). ResNet-50 from scratch reached 41.6 and 36.9 (seeds 0, 1) in
-# the demo's 150 iterations (docs/demo.md); the threshold leaves room for other machines'
-# numerics.
-MIOU_MIN = 30.0
+# the three pattern classes 0). ResNet-50 from scratch reached 43.4 and 31.6 (seeds 0, 1) in
+# the demo's 120 iterations (docs/demo.md); one pattern class taken for another moves mIoU by
+# about 15, so the threshold leaves room for that on other machines' numerics.
+MIOU_MIN = 25.0
 
 
 def _cfg(data_root: Path, work_dir: Path, config: Path = DEMO_R50, **options) -> Config:
@@ -42,7 +42,7 @@ def data_root(tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
-@budget(seconds=160, reason='the demo UperNet trained 150 iterations: its mIoU is the figure '
+@budget(seconds=160, reason='the demo UperNet trained 120 iterations: its mIoU is the figure '
         'checked, and six tests read its checkpoint')
 def trained(data_root, tmp_path_factory):
     work_dir = tmp_path_factory.mktemp('seg_run')

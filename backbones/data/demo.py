@@ -264,9 +264,9 @@ def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (10
     (radius 50-75% of the image, as ImageNet's objects fill their photos): with a smaller one
     (30-45%) ConvNeXt-T learnt more slowly (top-1 42.0 vs 48.3 after 300 steps, docs/demo.md). 1000 train
     images a class, not 250: from 250 ConvNeXt-T overfits (train loss 0.08, val top-1 60).
-    48 px, not 40: at 40 a ConvNeXt-T step costs 1.5x less, but seed 1's top-1 fell to
-    62.7-67.7 (48 px: 73.3) and the demo's ConvNeXt-T box AP range widened to 15.2
-    (docs/demo.md, "Pretraining at 40 px").
+    40 px, not 48: a float32 ConvNeXt-T step costs 1.5x less (stage 3 sees 2x2 positions, not
+    3x3), which the AVX2 kind's 60-minute budget needs; seed 1's top-1 is lower (67-68 float32
+    vs 73 at 48 px), but the fine-tunes from it stayed as far from scratch (docs/demo.md).
     Written to a temporary folder, then renamed: an interrupted run leaves no half set behind."""
     root = Path(root)
     tmp = root.with_name(root.name + '.tmp')

@@ -1,6 +1,6 @@
 # Demo: Mask R-CNN with ConvNeXt-T from scratch on the embedded shapes set, a few CPU minutes.
 # Narrower FPN/heads (64 channels) and fewer RoIs than COCO's keep a CPU iteration short.
-# 150 iterations, the study's budget (docs/demo.md: the figures, scratch vs demo-pretrained).
+# 120 iterations, the study's budget (docs/demo.md: the figures, scratch vs demo-pretrained).
 # Layer scale starts at 1e-6, the official value for training from scratch (the paper's
 # fine-tuning configs write 1.0, which a pretrained checkpoint overwrites); the -pre config
 # inherits it and its checkpoint overwrites it the same way.
@@ -31,7 +31,7 @@ train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=120, val_interval=120)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-# The paper's 3x schedule shape (lr x0.1 at epochs 27 and 33 of 36) on 150 iterations, after a
+# The paper's 3x schedule shape (lr x0.1 at epochs 27 and 33 of 36) on 120 iterations, after a
 # 20-iteration warm-up. With a constant lr to the end (and a 50-iteration warm-up), the
 # final weights were a noisy iterate: box AP 14.4 and 23.4 on two seeds (docs/demo.md).
 param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=20),

@@ -6,7 +6,6 @@
 _base_ = './convnext-t_demo-shapes-cls.py'
 model = dict(backbone=dict(_delete_=True, type='backbones.ResNet', depth=50,
                            zero_init_residual=False))
-optim_wrapper = dict(type='OptimWrapper')
 train_cfg = dict(max_iters=200, val_interval=200)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, end=30),

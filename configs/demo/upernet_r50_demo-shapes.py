@@ -1,7 +1,7 @@
 # Demo: UperNet with ResNet-50 from scratch on the embedded semantic shapes set, CPU minutes.
 # Narrower heads (64 / 32 channels instead of 512 / 256) keep a CPU iteration short.
 # The optimizer and schedule shape of the paper's UperNet ConvNeXt-T config (AdamW, a short
-# linear warm-up, then linear decay to 0), at 2e-4 for 150 iterations instead of 1e-4 for 160k,
+# linear warm-up, then linear decay to 0), at 2e-4 for 120 iterations instead of 1e-4 for 160k,
 # for both backbones, as the demo's Mask R-CNNs share AdamW. Under mmseg's SGD 0.02 (poly)
 # ResNet-50 from scratch caught up with its pretrained twin on this set within 150 iterations
 # (docs/demo.md, "The UperNet recipe").

@@ -1,4 +1,4 @@
-# The demo's "ImageNet" (backbones.data.demo.make_cls_shapes): 48x48 images of one object each,
+# The demo's "ImageNet" (backbones.data.demo.make_cls_shapes): 40x40 images of one object each,
 # filled with one of six black-and-white patterns (the class) on colourful backgrounds, in
 # ImageNet's folder layout under data/demo_cls_shapes/; the same dataset class and pipeline
 # steps as configs/_base_/datasets/imagenet.py, at the demo's size.
