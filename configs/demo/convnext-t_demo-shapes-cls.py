@@ -4,11 +4,11 @@
 # steps of 32, in float32 on every CPU. bfloat16 autocast (backbones.AutocastOptimWrapper, where
 # the CPU computes it natively) was 1.3x faster there, but at 40 px its weaker seed reached
 # 61.7-64.0 top-1 against 67.3-67.7 in float32, and the detector from it 10.0 box AP against
-# 19.6 (docs/demo.md); one precision also gives every machine the same figures. Layer scale starts at the
-# official 1e-6: from 1.0, at lr 1e-3, the last stages' features stop depending on the input
-# within 50 steps and the loss sits at ln 6 for 150-400 steps (docs/demo.md, "Why ConvNeXt-T's
-# pretraining stalled"). tools/study.py exports the result as the official release file,
-# which the *-pre demo configs read through init_cfg.
+# 19.6 (docs/demo.md); one precision also gives every machine the same figures.
+# Layer scale starts at the official 1e-6: from 1.0, at lr 1e-3, the last stages' features stop
+# depending on the input within 50 steps and the loss sits at ln 6 for 150-400 steps
+# (docs/demo.md, "Why ConvNeXt-T's pretraining stalled"). tools/study.py exports the result as
+# the official release file, which the *-pre demo configs read through init_cfg.
 _base_ = ['../_base_/models/image-classifier.py', '../_base_/datasets/demo_shapes_cls.py',
           '../_base_/default_runtime_cls.py']
 model = dict(num_classes=6, backbone=dict(drop_path_rate=0.05, layer_scale_init_value=1e-6))
