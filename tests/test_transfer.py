@@ -117,8 +117,9 @@ def test_image_folder_dataset_names_what_is_wrong(tmp_path):
 def test_the_demo_pretraining_set_is_learnable(tmp_path):
     """ResNet-50's demo pretraining as shipped (its config, ImageFolderDataset, pipeline and
     optimizer, through our Runner as make demo runs it), 100 steps (half the demo's 200) on a
-    smaller copy of the set, ends far above chance (16.7): 76.7 measured. On the first demo's
-    set (shapes in random colours) 500 steps of this config reached 32.7, ConvNeXt-T's 17.0."""
+    smaller copy of the set, ends far above chance (16.7): 62.0 measured on the 40 px set
+    (76.7 on the 48 px one), so the bar is 45. On the first demo's set (shapes in random
+    colours) 500 steps of this config reached 32.7, ConvNeXt-T's 17.0."""
     from backbones.engine.config import prepare
     from backbones.engine.runner import Runner
     root = make_cls_shapes(tmp_path / 'cls', per_class=(200, 25))
@@ -135,7 +136,7 @@ def test_the_demo_pretraining_set_is_learnable(tmp_path):
     runner = Runner.from_cfg(prepare(cfg))
     runner.train()
     top1 = runner.test()['cls/top1']
-    assert top1 >= 60, top1
+    assert top1 >= 45, top1
 
 
 @pytest.mark.parametrize('pretraining, fine_tuning', [
@@ -344,11 +345,14 @@ def test_study_refuses_a_demo_set_an_older_version_wrote(tmp_path):
     """A demo set carries the version of the writer that drew it (none: version 1); one drawn
     by another version stops the study before any run, naming the folder and what to do,
     instead of training on other data than the figures describe."""
-    from backbones.data.demo import STAMP, VERSIONS, make_ade_shapes, outdated
+    from backbones.data.demo import STAMP, VERSIONS, make_ade_shapes, make_coco_shapes, outdated
     from forked import run_tool
-    cls = make_cls_shapes(tmp_path / 'data/demo_cls_shapes', per_class=(2, 1))
-    (cls / STAMP).unlink()  # a set from before the stamps: version 1, which is current
-    assert VERSIONS['make_cls_shapes'] == 1 and outdated(cls, 'make_cls_shapes') is None
+    coco = make_coco_shapes(tmp_path / 'data/demo_shapes', num_train=2, num_val=1)
+    (coco / STAMP).unlink()  # a set from before the stamps: version 1, which is current
+    assert VERSIONS['make_coco_shapes'] == 1 and outdated(coco, 'make_coco_shapes') is None
+    cls = make_cls_shapes(tmp_path / 'cls', per_class=(2, 1))
+    (cls / STAMP).unlink()  # version 1 too, but this writer is at 2 (40 px images since)
+    assert 'is missing, so version 1 of make_cls_shapes wrote it' in outdated(cls, 'make_cls_shapes')
     ade = make_ade_shapes(tmp_path / 'data/demo_ade_shapes', num_train=2, num_val=1)
     assert outdated(ade, 'make_ade_shapes') is None
     stamp = json.loads((ade / STAMP).read_text())
@@ -359,7 +363,7 @@ def test_study_refuses_a_demo_set_an_older_version_wrote(tmp_path):
             f"data/demo_ade_shapes/{STAMP} says {{'writer': 'make_ade_shapes', 'version': "
             f"{stamp['version'] - 1}}}, this version writes") in run.stderr, run.stderr[-2000:]
     assert 'Delete data/demo_ade_shapes and run again' in run.stderr
-    assert not (tmp_path / 'data/demo_shapes').exists()  # refused before writing any set
+    assert not (tmp_path / 'data/demo_cls_shapes').exists()  # refused before writing any set
     (ade / STAMP).unlink()  # before the stamps: version 1, older than this writer's
     assert 'is missing, so version 1 of make_ade_shapes wrote it' in outdated(ade, 'make_ade_shapes')
 
