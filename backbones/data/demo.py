@@ -265,7 +265,7 @@ def make_cls_shapes(root: str | os.PathLike, *, per_class: tuple[int, int] = (10
     (30-45%) ConvNeXt-T learnt more slowly (top-1 42.0 vs 48.3 after 300 steps, docs/demo.md). 1000 train
     images a class, not 250: from 250 ConvNeXt-T overfits (train loss 0.08, val top-1 60).
     40 px, not 48: a float32 ConvNeXt-T step costs 1.5x less (stage 3 sees 2x2 positions, not
-    3x3), which the AVX2 kind's 60-minute budget needs; seed 1's top-1 is lower (67-68 float32
+    3x3), which the AVX2 kind's 60-minute budget needs; seed 1's top-1 is lower (66-68 float32
     vs 73 at 48 px), but the fine-tunes from it stayed as far from scratch (docs/demo.md).
     Written to a temporary folder, then renamed: an interrupted run leaves no half set behind."""
     root = Path(root)

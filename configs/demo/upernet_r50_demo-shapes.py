@@ -16,10 +16,11 @@ model = dict(
 optim_wrapper = dict(type='OptimWrapper',
                      optimizer=dict(type='AdamW', lr=2e-4, betas=(0.9, 0.999), weight_decay=0.05,
                                     fused=True))
-train_cfg = dict(max_iters=120, val_interval=120)
+max_iters = 120  # the study's budget; the schedule and checkpoint below follow it
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, end=10),
-    dict(type='PolyLR', power=1.0, eta_min=0.0, by_epoch=False, begin=10, end=120)]
-default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=120))
+    dict(type='PolyLR', power=1.0, eta_min=0.0, by_epoch=False, begin=10, end=max_iters)]
+default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=max_iters))
 auto_scale_lr = dict(base_batch_size=4)  # the lr above is for the demo's batch of 4
 randomness = dict(seed=0)  # seeded; see docs/demo.md for how much the figures vary run to run
