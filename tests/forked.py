@@ -31,9 +31,28 @@ def _main(script: str, args: list[str], cwd: str, env: dict | None, out: str, er
         if env.get('PYTHONWARNINGS'):
             import warnings
             warnings.simplefilter(env['PYTHONWARNINGS'])
+    _threads_of_a_cold_start()
     sys.argv = [script, *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))  # as `python script` does
     runpy.run_path(script, run_name='__main__')
+
+
+def _threads_of_a_cold_start() -> None:
+    """torch's intra-op threads as `python script` would have them: torch sized its pool when
+    the server imported it, under whatever OMP_NUM_THREADS the server's starter had (the
+    study's scheduler starts it with cores // jobs), not the tool's. A count that differs
+    changes how convolutions split their sums, and so the last bits of a prediction."""
+    import torch
+    threads = os.environ.get('OMP_NUM_THREADS')
+    torch.set_num_threads(int(threads) if threads else _default_threads())
+
+
+def _default_threads() -> int:
+    """torch's thread count in a fresh interpreter without OMP_NUM_THREADS."""
+    env = {k: v for k, v in os.environ.items() if k != 'OMP_NUM_THREADS'}
+    out = subprocess.run([sys.executable, '-c', 'import torch; print(torch.get_num_threads())'],
+                         capture_output=True, text=True, env=env, check=True)
+    return int(out.stdout)
 
 
 def run_tool(script, *args, cwd=ROOT, env: dict | None = None,
