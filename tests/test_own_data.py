@@ -101,10 +101,10 @@ def test_the_built_dataset_is_checked_where_the_config_cannot_tell(two_class_coc
 
 
 def test_segmentation_counts(tmp_path):
-    """A 3-class semantic set (background, checker, dots) under the 4-class demo config:
+    """A 3-class semantic set (background, dots, grid) under the 4-class demo config:
     both heads are named; None takes 3."""
     root = make_ade_shapes(tmp_path / 'ade')
-    three = dict(classes=('background', 'checker', 'dots'))
+    three = dict(classes=('background', 'dots', 'grid'))
     cfg = Config.fromfile(SEG)
     cfg.merge_from_dict({'train_dataloader.dataset.metainfo': three,
                          'train_dataloader.dataset.data_root': str(root)})

@@ -8,7 +8,7 @@ crop_size = (128, 128)
 dataset = dict(
     type='backbones.CheckedSegDataset', data_root=data_root, img_suffix='.jpg',
     seg_map_suffix='.png', reduce_zero_label=True,
-    metainfo=dict(classes=('background', 'checker', 'dots', 'stripes'),
+    metainfo=dict(classes=('background', 'dots', 'grid', 'zigzag'),
                   palette=[[120, 120, 120], [255, 220, 0], [0, 220, 255], [255, 0, 200]]))
 load = dict(type='backbones.LoadSegAnnotations', reduce_zero_label=True)
 train_pipeline = [
