@@ -10,6 +10,7 @@ environment variables read at interpreter start, and the study, which forks its 
 """
 from __future__ import annotations
 
+import functools
 import os
 import runpy
 import subprocess
@@ -23,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 _CTX = None
 
 
-def _main(script: str, args: list[str], cwd: str, env: dict | None, out: str, err: str):
+def _main(script: str, args: list[str], cwd: str, env: dict | None, threads: int, out: str,
+          err: str):
+    import torch
     redirect_output(cwd, out, err)
     if env is not None:
         os.environ.clear()
@@ -31,24 +34,25 @@ def _main(script: str, args: list[str], cwd: str, env: dict | None, out: str, er
         if env.get('PYTHONWARNINGS'):
             import warnings
             warnings.simplefilter(env['PYTHONWARNINGS'])
-    _threads_of_a_cold_start()
+    torch.set_num_threads(threads)
     sys.argv = [script, *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))  # as `python script` does
     runpy.run_path(script, run_name='__main__')
 
 
-def _threads_of_a_cold_start() -> None:
-    """torch's intra-op threads as `python script` would have them: torch sized its pool when
-    the server imported it, under whatever OMP_NUM_THREADS the server's starter had (the
-    study's scheduler starts it with cores // jobs), not the tool's. A count that differs
-    changes how convolutions split their sums, and so the last bits of a prediction."""
-    import torch
-    threads = os.environ.get('OMP_NUM_THREADS')
-    torch.set_num_threads(int(threads) if threads else _default_threads())
+def _threads_of_a_cold_start(env: dict | None) -> int:
+    """torch's intra-op threads as `python script` would have them under `env`: torch sized
+    its pool when the server imported it, under whatever OMP_NUM_THREADS the server's starter
+    had (the study's scheduler starts it with cores // jobs), not the tool's. A count that
+    differs changes how convolutions split their sums, and so the last bits of a prediction."""
+    threads = (os.environ if env is None else env).get('OMP_NUM_THREADS')
+    return int(threads) if threads else _default_threads()
 
 
+@functools.lru_cache(maxsize=None)
 def _default_threads() -> int:
-    """torch's thread count in a fresh interpreter without OMP_NUM_THREADS."""
+    """torch's thread count in a fresh interpreter without OMP_NUM_THREADS (asked once per
+    test process)."""
     env = {k: v for k, v in os.environ.items() if k != 'OMP_NUM_THREADS'}
     out = subprocess.run([sys.executable, '-c', 'import torch; print(torch.get_num_threads())'],
                          capture_output=True, text=True, env=env, check=True)
@@ -66,8 +70,8 @@ def run_tool(script, *args, cwd=ROOT, env: dict | None = None,
         out, err = Path(tmp, 'stdout'), Path(tmp, 'stderr')
         out.touch()  # empty, not missing, if the process dies before it writes
         err.touch()
-        proc = _CTX.Process(target=_main, args=(str(script), args, str(cwd), env, str(out),
-                                                str(err)))
+        proc = _CTX.Process(target=_main, args=(str(script), args, str(cwd), env,
+                                                _threads_of_a_cold_start(env), str(out), str(err)))
         proc.start()
         proc.join(timeout)
         if proc.exitcode is None:
